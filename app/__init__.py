@@ -1,0 +1,51 @@
+"""ParcelDesk: the app factory."""
+
+from pathlib import Path
+
+from flask import Flask, flash, jsonify, redirect, request
+from flask_appbuilder import AppBuilder
+
+from app.extensions import db, migrate
+from app.services.errors import DomainError
+from config import BASE_DIR, load_config
+
+MIGRATIONS_DIR = str(BASE_DIR / "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build an app; `overrides` replaces settings read from the environment."""
+    settings = load_config()
+    settings.update(overrides or {})
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    # render_as_batch lets Alembic alter tables on SQLite too.
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+
+    with app.app_context():
+        # One AppBuilder per app: tests build many apps (FAB-NOTES).
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        from app.api import register_apis
+        from app.views import register_views
+
+        register_views(appbuilder)
+        register_apis(appbuilder)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return jsonify(exc.as_dict()), exc.status
+        flash(exc.message, "danger")
+        return redirect(request.referrer or "/")

@@ -1,0 +1,10 @@
+"""REST APIs under /api/v1/."""
+
+from app.api.complaints import ComplaintApi
+from app.api.customers import CustomerApi
+from app.api.teams import TeamApi
+
+
+def register_apis(appbuilder) -> None:
+    for api in (ComplaintApi, CustomerApi, TeamApi):
+        appbuilder.add_api(api)

@@ -1,0 +1,89 @@
+from flask import current_app, g, request
+from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.api.base import DomainRestApi
+from app.api.errors import domain_errors
+from app.extensions import db
+from app.models import Complaint
+from app.security import REST_API_METHODS
+from app.services.attachments import add_attachment
+from app.services.complaints import complaint_json, event_json, get_complaint, update_complaint
+from app.services.errors import InvalidInput
+from app.services.intake import register_complaint
+
+REF_COLUMNS = ["customer.id", "customer.name", "team.id", "team.name",
+               "assignee.id", "assignee.username"]
+PLAIN_COLUMNS = [
+    "id", "number", "channel", "received_at", "waybill_no", "service_type", "origin_region",
+    "destination_region", "region", "category", "description", "expected_outcome", "impact",
+    "urgency", "level", "status", "first_response_due_at", "resolution_due_at",
+    "callback_due_at", "first_responded_at", "resolved_at", "closed_at", "satisfaction",
+    "is_repeat", "tags", "version",
+]
+
+
+def json_body() -> dict:
+    if not request.is_json:
+        raise InvalidInput("the request body must be JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    return body
+
+
+class ComplaintApi(DomainRestApi):
+    resource_name = "complaints"
+    class_permission_name = "Complaint"
+    method_permission_name = {
+        **REST_API_METHODS, "events": "read", "attach": "write",
+    }
+    datamodel = SQLAInterface(Complaint)
+    list_columns = show_columns = PLAIN_COLUMNS + REF_COLUMNS
+    # add/edit go through the services below; these only describe the schema.
+    add_columns = ["customer", "channel", "category", "description"]
+    edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
+    search_columns = [
+        "number", "channel", "category", "level", "status", "team", "customer", "region",
+        "waybill_no", "received_at", "assignee", "service_type",
+    ]
+    order_columns = ["id", "number", "received_at", "level", "status", "resolution_due_at"]
+    base_order = ("received_at", "desc")
+
+    @domain_errors
+    def post_headless(self):
+        complaint = register_complaint(db.session, json_body(), actor_id=g.user.id)
+        return self.response(201, id=complaint.id, result=complaint_json(complaint))
+
+    @domain_errors
+    def put_headless(self, pk):
+        complaint = update_complaint(db.session, pk, json_body(), actor_id=g.user.id)
+        return self.response(200, result=complaint_json(complaint))
+
+    @expose("/<pk>/events", methods=["GET"])
+    @protect()
+    @safe
+    @domain_errors
+    def events(self, pk):
+        """The complaint's timeline, oldest first."""
+        complaint = get_complaint(db.session, pk)
+        return self.response(200, result=[event_json(e) for e in complaint.events])
+
+    @expose("/<pk>/attachments", methods=["POST"])
+    @protect()
+    @safe
+    @domain_errors
+    def attach(self, pk):
+        """Upload one evidence file (multipart field `file`)."""
+        upload = request.files.get("file")
+        if upload is None:
+            raise InvalidInput("send the evidence as multipart form field 'file'", field="file")
+        get_complaint(db.session, pk)
+        attachment = add_attachment(
+            db.session, int(pk), upload.filename, upload.read(),
+            instance_path=current_app.instance_path,
+            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=g.user.id,
+        )
+        return self.response(201, id=attachment.id, result={
+            "filename": attachment.filename, "kind": attachment.kind, "size": attachment.size,
+        })

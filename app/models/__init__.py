@@ -1,0 +1,15 @@
+"""All models, imported here so that Alembic and the app see the whole schema."""
+
+from app.models.complaint import Attachment, Complaint, ComplaintEvent, ComplaintSequence
+from app.models.customer import Customer
+from app.models.team import Team, team_member
+
+__all__ = [
+    "Attachment",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintSequence",
+    "Customer",
+    "Team",
+    "team_member",
+]

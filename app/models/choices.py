@@ -1,0 +1,54 @@
+"""The domain's fixed vocabularies (DOMAIN.md), with labels for the UI."""
+
+from flask_babel import lazy_gettext as _
+
+CHANNELS = {
+    "phone": _("Phone hotline"),
+    "web": _("Web form"),
+    "wechat": _("WeChat / messaging"),
+    "social": _("Social media"),
+    "email": _("E-mail"),
+    "chat": _("Online chat"),
+    "app": _("Mobile app"),
+    "letter": _("Letter"),
+    "onsite": _("On-site visit"),
+    "partner": _("Partner platform"),
+}
+CATEGORIES = {
+    "delay": _("Delay"),
+    "damage": _("Damage"),
+    "loss": _("Loss"),
+    "wrong_delivery": _("Wrong or missed delivery"),
+    "staff_attitude": _("Staff attitude"),
+    "pickup": _("Pickup problem"),
+    "fee_dispute": _("Fee dispute"),
+    "tracking": _("Tracking information"),
+    "privacy": _("Privacy / data leak"),
+    "other": _("Other"),
+}
+SERVICE_TYPES = {
+    "standard": _("Standard"),
+    "express": _("Express"),
+    "cold_chain": _("Cold chain"),
+    "valuables": _("Valuables"),
+}
+IMPACTS = {"individual": _("Individual"), "group": _("Group"), "wide": _("Wide")}
+LEVELS = {1: _("1 minor"), 2: _("2 general"), 3: _("3 important"), 4: _("4 urgent"), 5: _("5 major")}
+STATUSES = {
+    "new": _("New"),
+    "assigned": _("Assigned"),
+    "in_progress": _("In progress"),
+    "waiting_customer": _("Waiting for customer"),
+    "resolved": _("Resolved"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+}
+OPEN_STATUSES = ("new", "assigned", "in_progress", "waiting_customer", "reopened")
+CUSTOMER_KINDS = {"person": _("Person"), "company": _("Company")}
+CUSTOMER_TIERS = {"ordinary": _("Ordinary"), "key": _("Key account")}
+ASSIGNMENT_METHODS = {
+    "manual": _("Manual"),
+    "round_robin": _("Round robin"),
+    "least_loaded": _("Least loaded"),
+}
+ATTACHMENT_KINDS = {"photo": _("Photo"), "recording": _("Recording"), "document": _("Document")}

@@ -1,0 +1,131 @@
+from datetime import datetime
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import choice
+from app.models.choices import (
+    ATTACHMENT_KINDS,
+    CATEGORIES,
+    CHANNELS,
+    IMPACTS,
+    SERVICE_TYPES,
+    STATUSES,
+)
+from app.models.types import UTCDateTime
+from app.timeutil import utcnow
+
+
+class Complaint(Model):
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    channel: Mapped[str] = mapped_column(choice(CHANNELS))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    waybill_no: Mapped[str | None] = mapped_column(String(40), index=True)
+    service_type: Mapped[str] = mapped_column(choice(SERVICE_TYPES), default="standard")
+    origin_region: Mapped[str | None] = mapped_column(String(40))
+    destination_region: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str] = mapped_column(choice(CATEGORIES))
+    description: Mapped[str] = mapped_column(Text)
+    expected_outcome: Mapped[str | None] = mapped_column(Text)
+    impact: Mapped[str] = mapped_column(choice(IMPACTS), default="individual")
+    urgency: Mapped[int] = mapped_column(Integer, default=1)
+    level: Mapped[int] = mapped_column(Integer, default=2)
+    status: Mapped[str] = mapped_column(choice(STATUSES), default="new")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    is_repeat: Mapped[bool] = mapped_column(default=False)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic locking: SQLAlchemy refuses an UPDATE whose version has moved on.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    customer = relationship("Customer", back_populates="complaints")
+    team = relationship("Team", back_populates="complaints")
+    assignee = relationship(User, foreign_keys=[assignee_id])
+    operator = relationship(User, foreign_keys=[operator_id])
+    events = relationship(
+        "ComplaintEvent", back_populates="complaint", order_by="ComplaintEvent.at",
+        cascade="all, delete-orphan", lazy="dynamic",
+    )
+    attachments = relationship(
+        "Attachment", back_populates="complaint", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_complaint_team_status", "team_id", "status"),
+        Index("ix_complaint_assignee_status", "assignee_id", "status"),
+        Index("ix_complaint_status_received", "status", "received_at"),
+    )
+
+    def __repr__(self) -> str:
+        return self.number
+
+
+class ComplaintEvent(Model):
+    """One entry of a complaint's timeline: who did what, when."""
+
+    __tablename__ = "complaint_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    complaint = relationship("Complaint", back_populates="events")
+    actor = relationship(User)
+
+    def __repr__(self) -> str:
+        return f"{self.kind}@{self.at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(Model):
+    """Evidence stored on disk under the instance folder; the row keeps what and where."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(choice(ATTACHMENT_KINDS))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+
+    complaint = relationship("Complaint", back_populates="attachments")
+
+    def __repr__(self) -> str:
+        return self.filename
+
+
+class ComplaintSequence(Model):
+    """Per-day counter behind complaint numbers (TC + yyyymmdd + sequence)."""
+
+    __tablename__ = "complaint_sequence"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

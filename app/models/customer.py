@@ -1,0 +1,30 @@
+from datetime import datetime
+
+from flask_appbuilder import Model
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import choice
+from app.models.choices import CUSTOMER_KINDS, CUSTOMER_TIERS
+from app.models.types import UTCDateTime
+from app.timeutil import utcnow
+
+
+class Customer(Model):
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(choice(CUSTOMER_KINDS), default="person")
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(255))
+    province: Mapped[str | None] = mapped_column(String(40), index=True)
+    city: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[str] = mapped_column(choice(CUSTOMER_TIERS), default="ordinary")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    complaints = relationship("Complaint", back_populates="customer", lazy="dynamic")
+
+    def __repr__(self) -> str:
+        return self.name

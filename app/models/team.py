@@ -1,0 +1,32 @@
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import choice
+from app.models.choices import ASSIGNMENT_METHODS
+
+team_member = Table(
+    "team_member",
+    Model.metadata,
+    Column("team_id", Integer, ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(Model):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    assignment_method: Mapped[str] = mapped_column(choice(ASSIGNMENT_METHODS), default="manual")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    lead = relationship(User, foreign_keys=[lead_id])
+    members = relationship(User, secondary=team_member, lazy="selectin")
+    complaints = relationship("Complaint", back_populates="team", lazy="dynamic")
+
+    def __repr__(self) -> str:
+        return self.name

@@ -1,0 +1,80 @@
+"""Roles and permissions.
+
+Views and APIs share permission names per resource (`class_permission_name`) and map
+their methods onto read / write / delete, as Superset does, so one grant covers the
+page and the REST endpoint alike. `sync_roles()` runs after migrations (see bootstrap).
+"""
+
+from flask_appbuilder.security.sqla.manager import SecurityManager
+
+ADMIN, POLICY_EDITOR, TEAM_LEAD, AGENT, AUDITOR = (
+    "Admin", "Policy Editor", "Team Lead", "Agent", "Auditor",
+)
+ROLES = (ADMIN, POLICY_EDITOR, TEAM_LEAD, AGENT, AUDITOR)
+
+READ, WRITE, DELETE = "can_read", "can_write", "can_delete"
+
+MODEL_VIEW_METHODS = {
+    "list": "read", "show": "read", "download": "read", "api_read": "read", "api": "read",
+    "api_get": "read", "api_column_add": "write", "api_column_edit": "write",
+    "api_create": "write", "api_update": "write", "api_delete": "delete",
+    "add": "write", "edit": "write", "delete": "delete", "action": "write",
+    "action_post": "write",
+}
+REST_API_METHODS = {
+    "get": "read", "get_list": "read", "info": "read",
+    "post": "write", "put": "write", "delete": "delete",
+}
+
+# resource -> permissions, per role (Admin gets everything from Flask-AppBuilder).
+GRANTS: dict[str, dict[str, set[str]]] = {
+    POLICY_EDITOR: {
+        "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
+        "RuleSet": {READ, WRITE},
+    },
+    TEAM_LEAD: {
+        "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
+        "RuleSet": {READ},
+    },
+    AGENT: {
+        "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
+        "RuleSet": {READ},
+    },
+    AUDITOR: {
+        "Complaint": {READ}, "Customer": {READ}, "Team": {READ}, "RuleSet": {READ},
+    },
+}
+# Menu entries each role sees, by menu name.
+MENUS = {
+    POLICY_EDITOR: {"Work", "Complaints", "Customers", "Teams", "Policy"},
+    TEAM_LEAD: {"Work", "Complaints", "Customers", "Teams", "Policy"},
+    AGENT: {"Work", "Complaints", "Customers", "Teams", "Policy"},
+    AUDITOR: {"Work", "Complaints", "Customers", "Teams", "Policy"},
+}
+# What every signed-in user may do to their own account.
+SELF_SERVICE = [
+    ("can_userinfo", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+    ("menu_access", "Security"),
+]
+
+
+class ParcelDeskSecurityManager(SecurityManager):
+    """FAB's manager, with our roles synced from GRANTS after the migrations ran."""
+
+    def sync_roles(self) -> None:
+        self.add_role(self.auth_role_admin)
+        self.add_role(self.auth_role_public)
+        for role_name, grants in GRANTS.items():
+            role = self.add_role(role_name)
+            wanted = []
+            for resource, perms in grants.items():
+                wanted += [(perm, resource) for perm in perms]
+            wanted += [("menu_access", menu) for menu in MENUS.get(role_name, ())]
+            wanted += SELF_SERVICE
+            pvms = [self.add_permission_view_menu(perm, view) for perm, view in wanted]
+            role.permissions = [pvm for pvm in pvms if pvm is not None]
+        self.session.commit()

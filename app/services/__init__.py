@@ -1,0 +1,1 @@
+"""The business: plain functions over a session, shared by UI, API, CLI and jobs."""

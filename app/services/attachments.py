@@ -1,0 +1,75 @@
+"""Evidence files: checked for type and size, stored under the instance folder."""
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.models import Attachment, Complaint
+from app.services.errors import InvalidInput, NotFound
+from app.services.intake import record_event
+
+# extension -> (kind, content type); anything else is refused.
+ALLOWED = {
+    "jpg": ("photo", "image/jpeg"), "jpeg": ("photo", "image/jpeg"),
+    "png": ("photo", "image/png"), "gif": ("photo", "image/gif"),
+    "webp": ("photo", "image/webp"),
+    "mp3": ("recording", "audio/mpeg"), "wav": ("recording", "audio/wav"),
+    "m4a": ("recording", "audio/mp4"), "amr": ("recording", "audio/amr"),
+    "ogg": ("recording", "audio/ogg"),
+    "pdf": ("document", "application/pdf"), "txt": ("document", "text/plain"),
+    "doc": ("document", "application/msword"),
+    "docx": ("document",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("document", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def storage_dir(instance_path: str) -> Path:
+    path = Path(instance_path) / "attachments"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def add_attachment(
+    session: Session, complaint_id: int, filename: str, content: bytes, *,
+    instance_path: str, max_bytes: int, actor_id: int | None = None,
+) -> Attachment:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFound(f"no complaint with id {complaint_id}")
+    name = Path(filename or "").name
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED:
+        raise InvalidInput(
+            f"files of type '.{ext or '?'}' are not accepted; allowed: {', '.join(sorted(ALLOWED))}",
+            field="file",
+        )
+    if not content:
+        raise InvalidInput("the file is empty", field="file")
+    if len(content) > max_bytes:
+        raise InvalidInput(
+            f"the file is {len(content)} bytes; the limit is {max_bytes} bytes", field="file"
+        )
+    kind, content_type = ALLOWED[ext]
+    stored = f"{uuid.uuid4().hex}.{ext}"
+    target = storage_dir(instance_path) / stored
+    target.write_bytes(content)
+    try:
+        attachment = Attachment(
+            complaint_id=complaint.id, kind=kind, filename=name, stored_name=stored,
+            content_type=content_type, size=len(content), uploaded_by_id=actor_id,
+        )
+        session.add(attachment)
+        session.flush()
+        record_event(session, complaint, "attachment_added", actor_id=actor_id,
+                     details={"filename": name, "kind": kind, "size": len(content)})
+        session.commit()
+    except Exception:
+        target.unlink(missing_ok=True)  # no orphan file when the row is not saved
+        raise
+    return attachment
+
+
+def attachment_path(instance_path: str, attachment: Attachment) -> Path:
+    return storage_dir(instance_path) / attachment.stored_name

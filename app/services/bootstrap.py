@@ -1,0 +1,65 @@
+"""First start and every start: schema, permissions, roles, admin, rules, demo data.
+
+Alembic creates the schema; Flask-AppBuilder's own table creation is off, so its
+permissions and our roles are written here, after the upgrade (as Superset does).
+Every step is idempotent: a second start changes nothing.
+"""
+
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Complaint
+from config import random_password
+
+
+def migrate_schema() -> None:
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def sync_security() -> None:
+    appbuilder = current_app.appbuilder
+    appbuilder.add_permissions(update_perms=True)
+    appbuilder.sm.sync_roles()
+
+
+def ensure_admin(echo=print) -> bool:
+    """Create the admin on first start; a generated password is printed once."""
+    sm = current_app.appbuilder.sm
+    cfg = current_app.config
+    if sm.find_user(username=cfg["ADMIN_USERNAME"]):
+        return False
+    password = cfg["ADMIN_PASSWORD"]
+    generated = password is None
+    if generated:
+        password = random_password()
+    sm.add_user(cfg["ADMIN_USERNAME"], "Office", "Admin", cfg["ADMIN_EMAIL"],
+                sm.find_role(sm.auth_role_admin), password=password)
+    if generated:
+        echo(f"Created admin user '{cfg['ADMIN_USERNAME']}' with password: {password}")
+        echo("This password is shown only once; set ADMIN_PASSWORD to choose your own.")
+    else:
+        echo(f"Created admin user '{cfg['ADMIN_USERNAME']}' (password from ADMIN_PASSWORD)")
+    return True
+
+
+def database_is_empty() -> bool:
+    return db.session.execute(select(func.count()).select_from(Complaint)).scalar() == 0
+
+
+def bootstrap(*, demo: bool | None = None, echo=print) -> None:
+    migrate_schema()
+    sync_security()
+    ensure_admin(echo)
+    from app.services.teams import ensure_default_teams
+    from seed.demo import ensure_demo_users, generate_demo
+
+    ensure_default_teams(db.session)
+    load_demo = current_app.config["LOAD_DEMO_DATA"] if demo is None else demo
+    if load_demo and database_is_empty():
+        ensure_demo_users(db.session, current_app.config["DEMO_PASSWORD"])
+        count = current_app.config["DEMO_COMPLAINTS"]
+        generate_demo(db.session, complaints=count, days=current_app.config["DEMO_DAYS"],
+                      progress=False)
+        echo(f"Loaded demo data: {count} complaints")

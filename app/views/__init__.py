@@ -1,0 +1,18 @@
+"""Pages and menus."""
+
+from flask_babel import lazy_gettext as _
+
+from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
+from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.teams import TeamComplaintsView, TeamView
+
+
+def register_views(appbuilder) -> None:
+    for related in (ComplaintEventView, ComplaintAttachmentView, CustomerComplaintsView,
+                    TeamComplaintsView):
+        appbuilder.add_view_no_menu(related)
+    appbuilder.add_view(ComplaintView, "Complaints", label=_("Complaints"), icon="fa-inbox",
+                        category="Work", category_label=_("Work"), category_icon="fa-briefcase")
+    appbuilder.add_view(CustomerView, "Customers", label=_("Customers"), icon="fa-user",
+                        category="Work")
+    appbuilder.add_view(TeamView, "Teams", label=_("Teams"), icon="fa-users", category="Work")

@@ -1,0 +1,32 @@
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+
+from app.models import Complaint, Team
+from app.views.base import DomainModelView
+
+
+class TeamComplaintsView(DomainModelView):
+    """A team's complaints, shown as a related list."""
+
+    datamodel = SQLAInterface(Complaint)
+    class_permission_name = "Complaint"
+    list_columns = ["number", "received_at", "category", "level", "status", "assignee"]
+    base_order = ("received_at", "desc")
+    include_route_methods = {"list", "show"}
+
+
+class TeamView(DomainModelView):
+    datamodel = SQLAInterface(Team)
+    class_permission_name = "Team"
+    list_title = _("Teams")
+    show_title = _("Team")
+    add_title = _("Add team")
+    edit_title = _("Edit team")
+    list_columns = ["name", "lead", "assignment_method", "active"]
+    search_columns = ["name", "assignment_method", "active", "lead"]
+    add_columns = edit_columns = [
+        "name", "description", "lead", "members", "assignment_method", "active",
+    ]
+    show_columns = add_columns
+    base_order = ("name", "asc")
+    related_views = [TeamComplaintsView]

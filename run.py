@@ -1,0 +1,27 @@
+"""Entry point: `python run.py` initialises and serves; `flask --app run …` for commands."""
+
+import sys
+
+from config import ConfigError
+
+try:
+    from app import create_app
+
+    app = create_app()
+except ConfigError as exc:
+    print(f"ParcelDesk cannot start: {exc}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main() -> None:
+    from app.services.bootstrap import bootstrap
+
+    with app.app_context():
+        bootstrap()
+    host, port = app.config["HOST"], app.config["PORT"]
+    print(f"ParcelDesk is serving on http://{host}:{port}/", flush=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()
