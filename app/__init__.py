@@ -1,5 +1,6 @@
 """ParcelDesk: the app factory."""
 
+import logging
 from pathlib import Path
 
 from flask import Flask, flash, jsonify, redirect, request
@@ -14,6 +15,8 @@ MIGRATIONS_DIR = str(BASE_DIR / "migrations")
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build an app; `overrides` replaces settings read from the environment."""
+    # FAB warns once per related column of its own security APIs; noise, not news.
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     settings = load_config()
     settings.update(overrides or {})
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])

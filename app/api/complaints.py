@@ -1,8 +1,8 @@
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainRestApi
+from app.api.base import DomainRestApi, current_user_id
 from app.api.errors import domain_errors
 from app.extensions import db
 from app.models import Complaint
@@ -52,12 +52,12 @@ class ComplaintApi(DomainRestApi):
 
     @domain_errors
     def post_headless(self):
-        complaint = register_complaint(db.session, json_body(), actor_id=g.user.id)
+        complaint = register_complaint(db.session, json_body(), actor_id=current_user_id())
         return self.response(201, id=complaint.id, result=complaint_json(complaint))
 
     @domain_errors
     def put_headless(self, pk):
-        complaint = update_complaint(db.session, pk, json_body(), actor_id=g.user.id)
+        complaint = update_complaint(db.session, pk, json_body(), actor_id=current_user_id())
         return self.response(200, result=complaint_json(complaint))
 
     @expose("/<pk>/events", methods=["GET"])
@@ -82,7 +82,7 @@ class ComplaintApi(DomainRestApi):
         attachment = add_attachment(
             db.session, int(pk), upload.filename, upload.read(),
             instance_path=current_app.instance_path,
-            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=g.user.id,
+            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=current_user_id(),
         )
         return self.response(201, id=attachment.id, result={
             "filename": attachment.filename, "kind": attachment.kind, "size": attachment.size,

@@ -1,6 +1,6 @@
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import validate
 
+from app.api.base import DomainInterface as SQLAInterface
 from app.api.base import DomainRestApi
 from app.models import Team
 from app.models.choices import ASSIGNMENT_METHODS

@@ -20,6 +20,8 @@ def migrate_schema() -> None:
 
 def sync_security() -> None:
     appbuilder = current_app.appbuilder
+    # Admin must exist first: add_permissions grants every new permission to it.
+    appbuilder.sm.add_role(appbuilder.sm.auth_role_admin)
     appbuilder.add_permissions(update_perms=True)
     appbuilder.sm.sync_roles()
 

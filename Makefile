@@ -1,0 +1,35 @@
+# The front door: `make run` serves the app on SQLite with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint i18n bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) run.py
+
+test: $(VENV)/.installed
+	bash scripts/system-packages.sh
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+# Re-extract strings, merge them into the Chinese catalogue, compile it.
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _ -o /tmp/parceldesk.pot .
+	$(VENV)/bin/pybabel update -i /tmp/parceldesk.pot -d app/translations -l zh --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d app/translations
+
+bench: $(VENV)/.installed
+	$(PY) bench/seed_bench.py
+
+clean:
+	rm -rf $(VENV) instance

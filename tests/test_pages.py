@@ -1,0 +1,62 @@
+"""The generated pages work for a signed-in user, in English and Chinese."""
+
+import pytest
+
+from app.models import Complaint
+from tests.conftest import PASSWORD
+
+
+def login(client, username):
+    resp = client.post("/login/", data={"username": username, "password": PASSWORD},
+                       follow_redirects=True)
+    assert resp.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/complaintview/list/", "/customerview/list/",
+                                 "/teamview/list/", "/"])
+def test_pages_render_for_agent(client, url):
+    login(client, "agent")
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    assert b"Fatal" not in resp.data
+
+
+def test_register_complaint_through_the_form(client, session, customer_id):
+    login(client, "agent")
+    resp = client.post("/complaintview/add", data={
+        "customer": str(customer_id), "channel": "letter", "category": "damage",
+        "description": "Box crushed", "received_at": "2026-11-20 10:00:00",
+        "service_type": "standard", "impact": "individual", "urgency": "2",
+    }, follow_redirects=True)
+    assert resp.status_code == 200
+    complaint = session.query(Complaint).filter_by(description="Box crushed").one()
+    assert complaint.channel == "letter"
+    # entered as office time (Asia/Shanghai, UTC+8)
+    assert complaint.received_at.hour == 2 and complaint.received_at.day == 20
+    assert complaint.number.encode() in resp.data
+
+
+def test_form_refuses_future_received_at_and_keeps_nothing(client, session, customer_id):
+    login(client, "agent")
+    before = session.query(Complaint).count()
+    resp = client.post("/complaintview/add", data={
+        "customer": str(customer_id), "channel": "letter", "category": "damage",
+        "description": "From the future", "received_at": "2999-01-01 10:00:00",
+        "service_type": "standard", "impact": "individual", "urgency": "2",
+    }, follow_redirects=True)
+    assert b"received_at: cannot be in the future" in resp.data
+    assert session.query(Complaint).count() == before
+
+
+def test_auditor_cannot_open_add_form(client):
+    login(client, "auditor")
+    resp = client.get("/complaintview/add", follow_redirects=True)
+    assert b"Access is Denied" in resp.data or resp.status_code == 403
+
+
+def test_chinese_interface(client):
+    login(client, "agent")
+    client.get("/lang/zh", follow_redirects=True)
+    resp = client.get("/complaintview/list/")
+    text = resp.data.decode()
+    assert "投诉" in text and "受理时间" in text
