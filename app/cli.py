@@ -39,6 +39,101 @@ def init_command(demo) -> None:
     click.echo("ParcelDesk is initialised.")
 
 
+rules_cli = AppGroup("rules", help="Rule sets as JSON files.")
+
+
+def _documents(path: str):
+    from pathlib import Path
+
+    from app.policy.store import load_file
+
+    target = Path(path)
+    files = sorted(target.glob("*.json")) if target.is_dir() else [target]
+    for file in files:
+        if file.name == "teams.json":
+            continue
+        yield file, load_file(file)
+
+
+def _print_problems(file, problems) -> None:
+    click.echo(f"{file}: {len(problems)} problem(s)", err=True)
+    for p in problems:
+        rule = f"rule '{p['rule']}' " if p["rule"] else ""
+        click.echo(f"  {rule}at {p['path']}: {p['message']}", err=True)
+
+
+@rules_cli.command("validate")
+@click.argument("path", type=click.Path(exists=True))
+def rules_validate(path: str) -> None:
+    """Check rule-set files (a file or a folder of them); exit 1 on any problem."""
+    from app.policy import store
+    from app.services.errors import InvalidInput
+
+    failed = False
+    try:
+        for file, doc in _documents(path):
+            problems = store.validate(db.session, doc["kind"], doc.get("rules"),
+                                      doc.get("parameters"))
+            if problems:
+                failed = True
+                _print_problems(file, problems)
+            else:
+                click.echo(f"{file}: {doc['kind']}, {len(doc['rules'])} rules, valid")
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
+    if failed:
+        raise SystemExit(1)
+
+
+@rules_cli.command("import")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--comment", default=None, help="why (default: the file's comment)")
+def rules_import(path: str, comment: str | None) -> None:
+    """Validate and publish rule-set files as new versions; nothing is saved if one is invalid."""
+    from app.policy import store
+    from app.services.errors import InvalidInput
+
+    try:
+        documents = list(_documents(path))
+        broken = [(f, store.validate(db.session, d["kind"], d.get("rules"), d.get("parameters")))
+                  for f, d in documents]
+        broken = [(f, p) for f, p in broken if p]
+        for file, problems in broken:
+            _print_problems(file, problems)
+        if broken:
+            raise SystemExit(1)
+        for file, doc in documents:
+            row = store.publish(db.session, doc["kind"], doc["rules"],
+                                parameters=doc.get("parameters"),
+                                comment=comment or doc.get("comment") or f"imported from {file.name}")
+            click.echo(f"{file}: published {row.kind} version {row.version}")
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+@rules_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+def rules_export(directory: str) -> None:
+    """Write the current version of every rule set to DIRECTORY/<kind>.json."""
+    import json
+    from pathlib import Path
+
+    from app.policy import store
+    from app.policy.catalog import KINDS
+
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    latest = store.latest_versions(db.session)
+    for kind in KINDS:
+        if kind not in latest:
+            continue
+        doc = store.export_document(store.get_version(db.session, kind))
+        (target / f"{kind}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+        click.echo(f"{target / (kind + '.json')}: {kind} version {doc['version']}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
+    app.cli.add_command(rules_cli)
     app.cli.add_command(init_command)

@@ -2,9 +2,10 @@
 
 from app.api.complaints import ComplaintApi
 from app.api.customers import CustomerApi
+from app.api.rulesets import RuleSetApi
 from app.api.teams import TeamApi
 
 
 def register_apis(appbuilder) -> None:
-    for api in (ComplaintApi, CustomerApi, TeamApi):
+    for api in (ComplaintApi, CustomerApi, TeamApi, RuleSetApi):
         appbuilder.add_api(api)

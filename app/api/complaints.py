@@ -8,7 +8,14 @@ from app.extensions import db
 from app.models import Complaint
 from app.security import REST_API_METHODS
 from app.services.attachments import add_attachment
-from app.services.complaints import complaint_json, event_json, get_complaint, update_complaint
+from app.services.complaints import (
+    complaint_json,
+    decision_json,
+    decisions_of,
+    event_json,
+    get_complaint,
+    update_complaint,
+)
 from app.services.errors import InvalidInput
 from app.services.intake import register_complaint
 
@@ -36,7 +43,7 @@ class ComplaintApi(DomainRestApi):
     resource_name = "complaints"
     class_permission_name = "Complaint"
     method_permission_name = {
-        **REST_API_METHODS, "events": "read", "attach": "write",
+        **REST_API_METHODS, "events": "read", "attach": "write", "decisions": "read",
     }
     datamodel = SQLAInterface(Complaint)
     list_columns = show_columns = PLAIN_COLUMNS + REF_COLUMNS
@@ -68,6 +75,15 @@ class ComplaintApi(DomainRestApi):
         """The complaint's timeline, oldest first."""
         complaint = get_complaint(db.session, pk)
         return self.response(200, result=[event_json(e) for e in complaint.events])
+
+    @expose("/<pk>/decisions", methods=["GET"])
+    @protect()
+    @safe
+    @domain_errors
+    def decisions(self, pk):
+        """What the rules decided for this complaint, with versions and traces."""
+        complaint = get_complaint(db.session, pk)
+        return self.response(200, result=[decision_json(d) for d in decisions_of(complaint)])
 
     @expose("/<pk>/attachments", methods=["POST"])
     @protect()

@@ -2,6 +2,7 @@
 
 from app.models.complaint import Attachment, Complaint, ComplaintEvent, ComplaintSequence
 from app.models.customer import Customer
+from app.models.policy import Decision, RuleHit, RuleSetVersion
 from app.models.team import Team, team_member
 
 __all__ = [
@@ -10,6 +11,9 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintSequence",
     "Customer",
+    "Decision",
+    "RuleHit",
+    "RuleSetVersion",
     "Team",
     "team_member",
 ]

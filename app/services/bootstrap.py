@@ -58,6 +58,11 @@ def bootstrap(*, demo: bool | None = None, echo=print) -> None:
     from seed.demo import ensure_demo_users, generate_demo
 
     ensure_default_teams(db.session)
+    from app.policy.store import load_defaults
+
+    loaded = load_defaults(db.session)
+    if loaded:
+        echo(f"Published the default rule sets: {', '.join(loaded)}")
     load_demo = current_app.config["LOAD_DEMO_DATA"] if demo is None else demo
     if load_demo and database_is_empty():
         ensure_demo_users(db.session, current_app.config["DEMO_PASSWORD"])

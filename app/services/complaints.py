@@ -1,9 +1,10 @@
 """Reading and editing complaints outside the lifecycle (hand routing, corrections)."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Complaint, Team
+from app.models import Complaint, Decision, Team
 from app.models.choices import CATEGORIES, IMPACTS
 from app.services import validation as v
 from app.services.errors import Conflict, NotFound
@@ -106,3 +107,16 @@ def event_json(e) -> dict:
         "id": e.id, "at": e.at.isoformat(), "kind": e.kind,
         "actor": e.actor.username if e.actor else None, "details": e.details,
     }
+
+
+def decisions_of(complaint: Complaint) -> list[Decision]:
+    from sqlalchemy.orm import object_session
+
+    return list(object_session(complaint).execute(
+        select(Decision).where(Decision.complaint_id == complaint.id).order_by(Decision.id)
+    ).scalars())
+
+
+def decision_json(d: Decision) -> dict:
+    return {"id": d.id, "at": d.at.isoformat(), "stage": d.stage, "versions": d.versions,
+            "outcome": d.outcome, "error": d.error, "trace": d.trace}

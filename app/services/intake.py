@@ -1,14 +1,21 @@
-"""Registering a complaint: validate, number, record. Rules plug in via `decide`."""
+"""Registering a complaint: validate, number, decide by the rules, assign, record why."""
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, ComplaintEvent, Customer, Team
+from app.models import Complaint, ComplaintEvent, Customer, Decision, RuleHit, Team
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services import validation as v
+from app.services.assignment import pick_assignee
+from app.services.decide import TRIAGE_TEAM, decide_intake, fallback_decision
+from app.services.facts import intake_facts
 from app.services.numbering import reserve_numbers
+from app.services.teams import team_by_name
 from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 INTAKE_FIELDS = {
     "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
@@ -62,27 +69,78 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
 def register_complaint(
     session: Session, data: dict, *, actor_id: int | None = None, now: datetime | None = None
 ) -> Complaint:
-    """Create a complaint from validated input and write its first timeline events."""
+    """Create a complaint: validate, grade, route, set due times, assign, record why.
+
+    If the rules fail for any reason the complaint is still saved, routed to triage with
+    its level's default SLA, and the failure is recorded: no complaint is lost to a rule.
+    """
     now = now or utcnow()
     fields = parse_intake(session, data, now)
+    team_given = fields["team"].name if fields["team"] else None
+    facts = intake_facts(session, fields, now)
+    error = None
+    try:
+        decision = decide_intake(session, facts, level_given=fields["level"],
+                                 team_given=team_given)
+        team = team_by_name(session, decision.team)
+        if team is None:
+            raise LookupError(f"the rules chose team '{decision.team}', which does not exist")
+    except Exception as exc:  # noqa: BLE001 - any failure falls back, and is recorded
+        log.exception("intake rules failed; falling back to triage")
+        error = f"{type(exc).__name__}: {exc}"
+        decision = fallback_decision(fields["level"], team_given)
+        team = team_by_name(session, decision.team) or team_by_name(session, TRIAGE_TEAM)
+
+    received = fields["received_at"]
     complaint = Complaint(
-        number=reserve_numbers(session, now)[0],
-        operator_id=actor_id,
-        status="new",
-        tags=[],
-        **{k: val for k, val in fields.items() if val is not None},
+        number=reserve_numbers(session, now)[0], operator_id=actor_id, status="new",
+        customer=fields["customer"], team=team, level=decision.level,
+        tags=decision.tags + (["priority"] if decision.priority else []),
+        is_repeat=facts["is_repeat"],
+        **{k: val for k, val in fields.items() if k not in {"customer", "team", "level"}
+           and val is not None},
+        **decision.due_times(received),
     )
-    if complaint.level is None:
-        complaint.level = 2
+    if team is not None:
+        complaint.assignee_id = pick_assignee(session, team)
+        if complaint.assignee_id:
+            complaint.status = "assigned"
     session.add(complaint)
     session.flush()
-    record_event(session, complaint, "registered", actor_id=actor_id, at=now,
-                 details={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()})
-    if complaint.team is not None:
-        record_event(session, complaint, "assigned_team", actor_id=actor_id, at=now,
-                     details={"team": complaint.team.name, "by": "hand"})
+    _record_decision(session, complaint, decision, error, actor_id, now)
     session.commit()
     return complaint
+
+
+def _record_decision(session, complaint, decision, error, actor_id, now):
+    outcome = {
+        "level": complaint.level, "team": complaint.team.name if complaint.team else None,
+        "tags": complaint.tags, "assignee_id": complaint.assignee_id,
+        **{k: getattr(complaint, k).isoformat() for k in
+           ("first_response_due_at", "resolution_due_at", "callback_due_at")},
+    }
+    session.add(Decision(complaint_id=complaint.id, at=now, stage="intake",
+                         versions=decision.versions, outcome=outcome,
+                         trace=decision.trace(), error=error))
+    for result in decision.outcomes:
+        for rule in result.fired:
+            session.add(RuleHit(kind=result.kind, rule=rule, version=result.version,
+                                complaint_id=complaint.id, at=now))
+    record_event(session, complaint, "registered", actor_id=actor_id, at=now,
+                 details={"channel": complaint.channel,
+                          "received_at": complaint.received_at.isoformat()})
+    if error:
+        record_event(session, complaint, "rules_failed", at=now,
+                     details={"error": error, "fallback_team": outcome["team"]})
+    record_event(session, complaint, "routed", actor_id=actor_id, at=now, details={
+        "level": outcome["level"], "team": outcome["team"], "by": "rules" if not error else
+        "fallback", "versions": decision.versions})
+    record_event(session, complaint, "sla_started", at=now, details={
+        k: outcome[k] for k in ("first_response_due_at", "resolution_due_at", "callback_due_at")})
+    if complaint.assignee_id:
+        record_event(session, complaint, "assigned", at=now,
+                     details={"assignee_id": complaint.assignee_id,
+                              "method": complaint.team.assignment_method})
 
 
 def record_event(session, complaint, kind, *, actor_id=None, at=None, details=None):

@@ -1,0 +1,239 @@
+"""What rules may talk about: variables and actions per rule-set kind.
+
+One table per kind is the single source for the business-rules classes (used to
+evaluate), the exported metadata (used by the editor) and the validation.
+"""
+
+from dataclasses import dataclass, field
+
+from business_rules.actions import BaseActions
+from business_rules.fields import FIELD_NUMERIC, FIELD_SELECT, FIELD_TEXT
+from business_rules.utils import export_rule_data
+from business_rules.variables import BaseVariables, rule_variable
+
+from app.models.choices import (
+    CATEGORIES,
+    CHANNELS,
+    CUSTOMER_TIERS,
+    IMPACTS,
+    SERVICE_TYPES,
+    STATUSES,
+)
+from app.policy.types import TYPES, ChoiceType, DurationType, FlagType, NumberType, TextType
+from seed.reference import PROVINCES
+
+KINDS = ("grading", "routing", "sla", "escalation", "warning")
+FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
+SEVERITIES = ["info", "warning", "critical"]
+NOTIFY_TARGETS = "assignee | team_lead | team:<name> | e-mail address"
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    type: type
+    label: str
+    options: tuple = ()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    field_type: str
+    label: str
+    options: tuple = ()  # "teams" is filled from the database at export time
+    low: float | None = None
+    high: float | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    params: tuple = field(default_factory=tuple)
+
+
+def _opts(mapping) -> tuple:
+    return tuple(str(k) for k in mapping)
+
+
+COMPLAINT_VARS = (
+    Var("category", ChoiceType, "Category", _opts(CATEGORIES)),
+    Var("channel", ChoiceType, "Channel", _opts(CHANNELS)),
+    Var("region", ChoiceType, "Region (province)", tuple(PROVINCES)),
+    Var("customer_tier", ChoiceType, "Customer tier", _opts(CUSTOMER_TIERS)),
+    Var("service_type", ChoiceType, "Service type", _opts(SERVICE_TYPES)),
+    Var("impact", ChoiceType, "Impact scope", _opts(IMPACTS)),
+    Var("status", ChoiceType, "Status", _opts(STATUSES)),
+    Var("urgency", NumberType, "Urgency (1-5)"),
+    Var("level", NumberType, "Level (1-5)"),
+    Var("score", NumberType, "Weighted grading score (1-5)"),
+    Var("description", TextType, "Description"),
+    Var("waybill_no", TextType, "Waybill number"),
+    Var("is_repeat", FlagType, "Is a repeat complaint"),
+    Var("customer_complaints_30d", NumberType, "Customer's complaints in 30 days"),
+    Var("hours_open", DurationType, "Time open (hours)"),
+)
+ESCALATION_VARS = COMPLAINT_VARS + (
+    Var("team", ChoiceType, "Team", ("teams",)),
+    Var("minutes_to_first_response_due", NumberType, "Minutes to first-response due"),
+    Var("minutes_to_resolution_due", NumberType, "Minutes to resolution due"),
+    Var("percent_of_resolution_time_used", NumberType, "% of resolution time used"),
+    Var("first_response_breached", FlagType, "First response breached"),
+    Var("resolution_breached", FlagType, "Resolution breached"),
+    Var("escalation_count", NumberType, "Times escalated"),
+    Var("reopen_count", NumberType, "Times reopened"),
+    Var("customer_open_complaints", NumberType, "Customer's open complaints"),
+    Var("hours_since_last_update", DurationType, "Time since last update (hours)"),
+)
+WARNING_VARS = (
+    Var("scope_type", ChoiceType, "Scope type",
+        ("region", "category", "channel", "team", "region_category")),
+    Var("scope", TextType, "Scope"),
+    Var("count_1h", NumberType, "Complaints in the last hour"),
+    Var("count_24h", NumberType, "Complaints in the last 24 h"),
+    Var("baseline_24h", NumberType, "Daily average of the previous 7 days"),
+    Var("growth_ratio", NumberType, "Growth ratio (24 h / baseline)"),
+    Var("breach_rate", NumberType, "SLA breach rate (%)"),
+    Var("repeat_rate", NumberType, "Repeat rate (%)"),
+    Var("escalation_rate", NumberType, "Escalation rate (%)"),
+    Var("damage_loss_share", NumberType, "Damage + loss share (%)"),
+    Var("avg_satisfaction_7d", NumberType, "Average satisfaction, 7 days"),
+    Var("open_at_risk", NumberType, "Open complaints at risk"),
+)
+
+TAG = Action("add_tag", "Add tag", (Param("tag", FIELD_TEXT, "Tag"),))
+NOTIFY = Action("notify", "Notify", (
+    Param("target", FIELD_TEXT, f"Who ({NOTIFY_TARGETS})"),
+    Param("message", FIELD_TEXT, "Message"),
+))
+ACTIONS = {
+    "grading": (
+        Action("set_level", "Set level", (Param("level", FIELD_NUMERIC, "Level", low=1, high=5),)),
+        TAG,
+    ),
+    "routing": (
+        Action("assign_team", "Assign to team", (Param("team", FIELD_SELECT, "Team", ("teams",)),)),
+        TAG,
+        Action("set_priority", "Flag as priority"),
+    ),
+    "sla": (
+        Action("set_sla", "Set due times", (
+            Param("first_response_minutes", FIELD_NUMERIC, "First response (minutes)", low=1,
+                  high=60 * 24 * 30),
+            Param("resolution_hours", FIELD_NUMERIC, "Resolution (hours)", low=1, high=24 * 90),
+            Param("callback_days", FIELD_NUMERIC, "Callback (days)", low=0, high=60),
+        )),
+    ),
+    "escalation": (
+        Action("escalate", "Escalate to team", (
+            Param("to_team", FIELD_SELECT, "Team", ("teams",)),
+            Param("reason", FIELD_TEXT, "Reason"),
+        )),
+        Action("raise_level", "Raise level", (Param("by", FIELD_NUMERIC, "By", low=1, high=4),)),
+        NOTIFY,
+        Action("mark_at_risk", "Mark at risk"),
+    ),
+    "warning": (
+        Action("raise_alert", "Raise alert", (
+            Param("severity", FIELD_SELECT, "Severity", tuple(SEVERITIES)),
+            Param("message", FIELD_TEXT, "Message (may use {scope} and figures)"),
+        )),
+        NOTIFY,
+    ),
+}
+VARIABLES = {
+    "grading": COMPLAINT_VARS, "routing": COMPLAINT_VARS, "sla": COMPLAINT_VARS,
+    "escalation": ESCALATION_VARS, "warning": WARNING_VARS,
+}
+# Rule-set parameters the editor can change (grading weights, DOMAIN.md).
+DEFAULT_PARAMETERS = {
+    "grading": {"weights": {"urgency": 0.5, "impact": 0.3, "customer_value": 0.2}},
+}
+
+
+class Facts(BaseVariables):
+    """Variables read from a facts dict; a callable fact is computed once, when first named."""
+
+    def __init__(self, facts: dict):
+        self._facts = facts
+
+    def _value(self, name):
+        value = self._facts.get(name)
+        if callable(value):
+            value = value()
+            self._facts[name] = value
+        return value
+
+
+class Decisions(BaseActions):
+    """Actions record what the rules decided; services apply it (rules decide, services act)."""
+
+    def __init__(self):
+        self.taken: list[dict] = []
+
+    def _record(self, name, **params):
+        self.taken.append({"action": name, "params": params})
+
+
+def _variable_method(var: Var):
+    def method(self):
+        return self._value(var.name)
+
+    method.__name__ = var.name
+    return rule_variable(var.type, label=var.label, options=list(var.options))(method)
+
+
+def _action_method(action: Action):
+    def method(self, **params):
+        self._record(action.name, **params)
+
+    method.__name__ = action.name
+    # What business-rules' @rule_action sets; its own check wants named parameters.
+    method.is_rule_action = True
+    method.label = action.label
+    method.params = [{"name": p.name, "label": p.label, "fieldType": p.field_type}
+                     for p in action.params]
+    return method
+
+
+def _build(kind: str):
+    variables = type(f"{kind.title()}Variables", (Facts,),
+                     {v.name: _variable_method(v) for v in VARIABLES[kind]})
+    actions = type(f"{kind.title()}Actions", (Decisions,),
+                   {a.name: _action_method(a) for a in ACTIONS[kind]})
+    return variables, actions
+
+
+CLASSES = {kind: _build(kind) for kind in KINDS}
+
+
+def variable_spec(kind: str) -> dict[str, Var]:
+    return {v.name: v for v in VARIABLES[kind]}
+
+
+def action_spec(kind: str) -> dict[str, Action]:
+    return {a.name: a for a in ACTIONS[kind]}
+
+
+def export_metadata(kind: str, team_names: list[str]) -> dict:
+    """business-rules' export, with our types' operators and live options filled in."""
+    variables, actions = CLASSES[kind]
+    data = export_rule_data(variables, actions)
+    data["variable_type_operators"] = {name: t.get_all_operators() for name, t in TYPES.items()}
+    for var in data["variables"]:
+        if var["options"] == ["teams"]:
+            var["options"] = team_names
+    specs = action_spec(kind)
+    for action in data["actions"]:
+        by_name = {p.name: p for p in specs[action["name"]].params}
+        for param in action["params"]:
+            spec = by_name[param["name"]]
+            options = list(spec.options)
+            param["options"] = team_names if options == ["teams"] else options
+            if spec.low is not None:
+                param["min"], param["max"] = spec.low, spec.high
+    data["mode"] = "first_match" if kind in FIRST_MATCH else "collect"
+    data["parameters"] = DEFAULT_PARAMETERS.get(kind, {})
+    return data

@@ -1,0 +1,161 @@
+"""Versioned rule sets in the database, with a per-process cache of compiled versions.
+
+Every evaluation asks the database for the newest version numbers (one small indexed
+query), so a publish in one process is used by every process for the next complaint,
+without a restart; compilation happens once per version and process.
+"""
+
+import json
+import threading
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import RuleSetVersion, Team
+from app.policy.catalog import DEFAULT_PARAMETERS, KINDS
+from app.policy.engine import CompiledRuleSet, compile_rules
+from app.policy.validation import validate_rules
+from app.services.errors import InvalidInput, NotFound
+from app.timeutil import utcnow
+from config import BASE_DIR
+
+DEFAULT_RULES_DIR = BASE_DIR / "rules"
+
+# (database, kind) -> compiled newest version; a process may serve several databases.
+_cache: dict[tuple[str, str], CompiledRuleSet] = {}
+_lock = threading.Lock()
+
+
+class InvalidRules(InvalidInput):
+    """A rule set with problems; `details` lists every one of them."""
+
+    def __init__(self, problems: list[dict]):
+        super().__init__(f"the rule set has {len(problems)} problem(s); nothing was saved",
+                         details=problems)
+
+    def as_dict(self) -> dict:
+        return {"message": self.message, "problems": self.details}
+
+
+def team_names(session: Session) -> list[str]:
+    return list(session.execute(select(Team.name).order_by(Team.name)).scalars())
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise NotFound(f"unknown rule-set kind '{kind}'; kinds are: {', '.join(KINDS)}")
+
+
+def validate(session: Session, kind: str, rules, parameters=None) -> list[dict]:
+    return validate_rules(kind, rules, team_names(session), parameters)
+
+
+def latest_versions(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(RuleSetVersion.kind, func.max(RuleSetVersion.version)).group_by(RuleSetVersion.kind)
+    ).all()
+    return dict(rows)
+
+
+def get_version(session: Session, kind: str, version: int | None = None) -> RuleSetVersion:
+    check_kind(kind)
+    query = select(RuleSetVersion).where(RuleSetVersion.kind == kind)
+    if version is None:
+        query = query.order_by(RuleSetVersion.version.desc()).limit(1)
+    else:
+        query = query.where(RuleSetVersion.version == version)
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no {kind} rule set" + (f" version {version}" if version else ""))
+    return row
+
+
+def list_versions(session: Session, kind: str) -> list[RuleSetVersion]:
+    check_kind(kind)
+    return list(session.execute(
+        select(RuleSetVersion).where(RuleSetVersion.kind == kind)
+        .order_by(RuleSetVersion.version.desc())
+    ).scalars())
+
+
+def publish(session: Session, kind: str, rules, *, comment: str, author_id: int | None = None,
+            parameters: dict | None = None, now=None) -> RuleSetVersion:
+    """Validate and store a new version; nothing is stored when anything is wrong."""
+    check_kind(kind)
+    if not isinstance(comment, str) or not comment.strip():
+        raise InvalidInput("a comment saying what changed and why is required", field="comment")
+    problems = validate(session, kind, rules, parameters)
+    if problems:
+        raise InvalidRules(problems)
+    if parameters in (None, {}):
+        parameters = _current_parameters(session, kind)
+    for _attempt in range(3):
+        number = (session.execute(select(func.max(RuleSetVersion.version))
+                                  .where(RuleSetVersion.kind == kind)).scalar() or 0) + 1
+        row = RuleSetVersion(kind=kind, version=number, rules=rules, parameters=parameters,
+                             comment=comment.strip(), author_id=author_id,
+                             created_at=now or utcnow())
+        try:
+            with session.begin_nested():
+                session.add(row)
+            session.commit()
+            return row
+        except IntegrityError:
+            continue  # another process published the same number first; take the next
+    raise InvalidInput("could not publish: too many simultaneous publishes, try again")
+
+
+def _current_parameters(session: Session, kind: str) -> dict:
+    row = session.execute(
+        select(RuleSetVersion.parameters).where(RuleSetVersion.kind == kind)
+        .order_by(RuleSetVersion.version.desc()).limit(1)
+    ).scalar()
+    return row if row else DEFAULT_PARAMETERS.get(kind, {})
+
+
+def compiled(session: Session, kind: str, versions: dict | None = None) -> CompiledRuleSet:
+    """The newest published version of `kind`, compiled (cached per version)."""
+    versions = versions if versions is not None else latest_versions(session)
+    number = versions.get(kind)
+    if number is None:
+        raise NotFound(f"no {kind} rule set has been published")
+    key = (str(session.get_bind().url), kind)
+    cached = _cache.get(key)
+    if cached is not None and cached.version == number:
+        return cached
+    row = get_version(session, kind, number)
+    ruleset = compile_rules(kind, row.version, row.rules, row.parameters)
+    with _lock:
+        _cache[key] = ruleset
+    return ruleset
+
+
+def load_file(path: Path) -> dict:
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"{path}: cannot read JSON: {exc}") from exc
+    if not isinstance(document, dict) or "kind" not in document:
+        raise InvalidInput(f"{path}: expected an object with 'kind' and 'rules'")
+    return document
+
+
+def load_defaults(session: Session, directory: Path = DEFAULT_RULES_DIR) -> list[str]:
+    """Publish the default rule sets for kinds that have none yet."""
+    present = latest_versions(session)
+    loaded = []
+    for kind in KINDS:
+        if kind in present:
+            continue
+        document = load_file(directory / f"{kind}.json")
+        publish(session, kind, document["rules"], parameters=document.get("parameters"),
+                comment=document.get("comment", "default policy"))
+        loaded.append(kind)
+    return loaded
+
+
+def export_document(row: RuleSetVersion) -> dict:
+    return {"kind": row.kind, "version": row.version, "comment": row.comment,
+            "parameters": row.parameters or {}, "rules": row.rules}

@@ -1,0 +1,93 @@
+"""business-rules' types, extended with what the policy needs (negations, "is one of",
+keyword lists, durations). Subclasses, not a fork: the library's operators stay in use.
+"""
+
+import re
+
+from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_SELECT_MULTIPLE, FIELD_TEXT
+from business_rules.operators import BooleanType, NumericType, StringType, type_operator
+
+
+class TextType(StringType):
+    """Free text (descriptions, waybill numbers)."""
+
+    name = "text"
+
+    @type_operator(FIELD_TEXT)
+    def not_equal_to(self, other):
+        return self.value != other
+
+    @type_operator(FIELD_TEXT, label="Does Not Contain")
+    def not_contains(self, other):
+        return other not in self.value
+
+    @type_operator(FIELD_TEXT, label="Contains Any Of (comma-separated, any case)")
+    def contains_any_word(self, words):
+        text = self.value.lower()
+        return any(w.strip().lower() in text for w in words.split(",") if w.strip())
+
+    @type_operator(FIELD_TEXT, label="Matches Pattern")
+    def matches_regex(self, regex):
+        return re.search(regex, self.value) is not None
+
+
+class ChoiceType(StringType):
+    """One value of a known vocabulary (category, channel, region, team …)."""
+
+    name = "choice"
+    # Text operators make no sense for a vocabulary; hide them from the editor.
+    starts_with = ends_with = contains = matches_regex = None
+    equal_to_case_insensitive = non_empty = None
+
+    @type_operator(FIELD_TEXT, label="Is")
+    def equal_to(self, other):
+        return self.value == other
+
+    @type_operator(FIELD_TEXT, label="Is Not")
+    def not_equal_to(self, other):
+        return self.value != other
+
+    @type_operator(FIELD_SELECT_MULTIPLE, label="Is One Of", assert_type_for_arguments=False)
+    def is_one_of(self, values):
+        return self.value in values
+
+    @type_operator(FIELD_SELECT_MULTIPLE, label="Is Not One Of", assert_type_for_arguments=False)
+    def is_not_one_of(self, values):
+        return self.value not in values
+
+
+class NumberType(NumericType):
+    name = "number"
+
+    @type_operator(FIELD_NUMERIC)
+    def not_equal_to(self, other):
+        return not self.equal_to(other)
+
+
+class DurationType(NumericType):
+    """A span of time in hours (e.g. how long a complaint has been open)."""
+
+    name = "duration"
+
+    @type_operator(FIELD_NUMERIC, label="Longer Than (hours)")
+    def longer_than(self, hours):
+        return (self.value - hours) > self.EPSILON
+
+    @type_operator(FIELD_NUMERIC, label="Shorter Than (hours)")
+    def shorter_than(self, hours):
+        return (hours - self.value) > self.EPSILON
+
+
+class FlagType(BooleanType):
+    name = "boolean"
+
+    @type_operator(FIELD_NO_INPUT, label="Is Yes")
+    def is_true(self):
+        return self.value
+
+    @type_operator(FIELD_NO_INPUT, label="Is No")
+    def is_false(self):
+        return not self.value
+
+
+TYPES = {t.name: t for t in (TextType, ChoiceType, NumberType, DurationType, FlagType)}

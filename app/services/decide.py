@@ -1,0 +1,83 @@
+"""Run the intake rule sets (grading → routing → SLA) over a complaint's facts.
+
+Pure apart from reading the published versions: it returns what was decided and why;
+`intake.register_complaint` applies it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from app.policy import store
+from app.policy.engine import Outcome, evaluate
+from app.services.facts import weighted_score
+
+TRIAGE_TEAM = "Intake & Triage"
+# DOMAIN.md's SLA table, used when the rules cannot be evaluated: a complaint is never
+# left without due times. level -> (first response minutes, resolution hours, callback days)
+FALLBACK_SLA = {1: (120, 24, 3), 2: (240, 48, 5), 3: (480, 72, 7), 4: (240, 24, 3), 5: (60, 4, 1)}
+DEFAULT_LEVEL = 2
+
+
+@dataclass
+class IntakeDecision:
+    level: int
+    team: str
+    sla: tuple[int, float, float]
+    tags: list[str] = field(default_factory=list)
+    priority: bool = False
+    versions: dict = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def due_times(self, received):
+        minutes, hours, days = self.sla
+        resolution = received + timedelta(hours=hours)
+        return {
+            "first_response_due_at": received + timedelta(minutes=minutes),
+            "resolution_due_at": resolution,
+            "callback_due_at": resolution + timedelta(days=days),
+        }
+
+    def trace(self) -> list[dict]:
+        return [{"kind": o.kind, "version": o.version, "fired": o.fired,
+                 "decisions": o.decisions, "rules": o.trace} for o in self.outcomes]
+
+
+def _last(decisions, action, param):
+    values = [d["params"][param] for d in decisions if d["action"] == action]
+    return values[-1] if values else None
+
+
+def decide_intake(session: Session, facts: dict, *, level_given: int | None,
+                  team_given: str | None, trace: bool = True) -> IntakeDecision:
+    versions = store.latest_versions(session)
+    grading = store.compiled(session, "grading", versions)
+    facts["score"] = weighted_score(
+        grading.parameters.get("weights", {}), urgency=facts["urgency"],
+        impact=facts["impact"], tier=facts["customer_tier"])
+    graded = evaluate(grading, facts, trace=trace)
+    level = level_given or _last(graded.decisions, "set_level", "level") or DEFAULT_LEVEL
+    facts["level"] = int(level)
+
+    routed = evaluate(store.compiled(session, "routing", versions), facts, trace=trace)
+    team = team_given or _last(routed.decisions, "assign_team", "team") or TRIAGE_TEAM
+
+    timed = evaluate(store.compiled(session, "sla", versions), facts, trace=trace)
+    sla_params = next((d["params"] for d in timed.decisions if d["action"] == "set_sla"), None)
+    sla = ((sla_params["first_response_minutes"], sla_params["resolution_hours"],
+            sla_params["callback_days"]) if sla_params else FALLBACK_SLA[facts["level"]])
+
+    tags = [d["params"]["tag"] for o in (graded, routed) for d in o.decisions
+            if d["action"] == "add_tag"]
+    priority = any(d["action"] == "set_priority" for d in routed.decisions)
+    return IntakeDecision(
+        level=facts["level"], team=team, sla=sla, tags=sorted(set(tags)), priority=priority,
+        versions={k: versions.get(k) for k in ("grading", "routing", "sla")},
+        outcomes=[graded, routed, timed],
+    )
+
+
+def fallback_decision(level_given: int | None, team_given: str | None) -> IntakeDecision:
+    level = level_given or DEFAULT_LEVEL
+    return IntakeDecision(level=level, team=team_given or TRIAGE_TEAM, sla=FALLBACK_SLA[level])
