@@ -92,8 +92,10 @@ def register_complaint(
         team = team_by_name(session, decision.team) or team_by_name(session, TRIAGE_TEAM)
 
     received = fields["received_at"]
+    assignee_id = pick_assignee(session, team) if team is not None else None
     complaint = Complaint(
-        number=reserve_numbers(session, now)[0], operator_id=actor_id, status="new",
+        assignee_id=assignee_id, status="assigned" if assignee_id else "new",
+        number=reserve_numbers(session, now)[0], operator_id=actor_id,
         customer=fields["customer"], team=team, level=decision.level,
         tags=decision.tags + (["priority"] if decision.priority else []),
         is_repeat=facts["is_repeat"],
@@ -101,10 +103,6 @@ def register_complaint(
            and val is not None},
         **decision.due_times(received),
     )
-    if team is not None:
-        complaint.assignee_id = pick_assignee(session, team)
-        if complaint.assignee_id:
-            complaint.status = "assigned"
     session.add(complaint)
     session.flush()
     _record_decision(session, complaint, decision, error, actor_id, now)
