@@ -60,3 +60,16 @@ def test_chinese_interface(client):
     resp = client.get("/complaintview/list/")
     text = resp.data.decode()
     assert "投诉" in text and "受理时间" in text
+
+
+def test_complaint_page_explains_the_decision(client, session, customer_id):
+    from app.services.intake import register_complaint
+
+    complaint = register_complaint(session, {
+        "customer": customer_id, "channel": "web", "category": "fee_dispute",
+        "description": "Charged twice"})
+    login(client, "auditor")
+    page = client.get(f"/complaintview/show/{complaint.id}").data.decode()
+    assert "Why this team, level and deadline" in page
+    assert "Fee disputes to Finance" in page
+    assert "fee_dispute" in page  # the actual value in the trace

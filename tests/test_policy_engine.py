@@ -123,3 +123,30 @@ def test_evaluation_without_trace_decides_the_same():
     assert evaluate(ruleset, facts(), trace=False).decisions == \
         evaluate(ruleset, facts()).decisions
     assert evaluate(ruleset, facts(), trace=False).trace == []
+
+
+def test_indexed_evaluation_decides_like_the_full_one():
+    """Skipping rules through the equality index must never change a decision."""
+    import random
+
+    rng = random.Random(3)
+    categories = ["delay", "damage", "loss", "pickup", "privacy"]
+    regions = ["Zhejiang", "Beijing", "Sichuan"]
+    rules = []
+    for i in range(60):
+        conditions = [leaf("category", "is_one_of", rng.sample(categories, 2))
+                      if i % 3 == 0 else leaf("category", "equal_to", rng.choice(categories)),
+                      leaf("region", "not_equal_to", rng.choice(regions))]
+        if i % 4 == 0:
+            conditions.append(leaf("urgency", "greater_than", rng.randint(1, 4)))
+        rule = team_rule(f"R{i}", rng.choice(["Finance", "Management"]), *conditions)
+        rule["enabled"] = i % 7 != 0
+        rules.append(rule)
+    rules.insert(10, team_rule("Unguarded", "Legal & Compliance", leaf("urgency", "equal_to", 5)))
+    ruleset = routing(*rules)
+    assert ruleset.index_variable == "category"
+    for _ in range(300):
+        f = facts(category=rng.choice(categories), region=rng.choice(regions),
+                  urgency=rng.randint(1, 5))
+        full, fast = evaluate(ruleset, dict(f)), evaluate(ruleset, dict(f), trace=False)
+        assert (fast.fired, fast.decisions) == (full.fired, full.decisions)

@@ -21,10 +21,18 @@ class TextType(StringType):
     def not_contains(self, other):
         return other not in self.value
 
-    @type_operator(FIELD_TEXT, label="Contains Any Of (comma-separated, any case)")
+    @type_operator(FIELD_TEXT, label="Contains Any Of (comma-separated, any case)",
+                   assert_type_for_arguments=False)
     def contains_any_word(self, words):
         text = self.value.lower()
-        return any(w.strip().lower() in text for w in words.split(",") if w.strip())
+        return any(w in text for w in self.prepare_contains_any_word(words))
+
+    @staticmethod
+    def prepare_contains_any_word(words):
+        """Split once when the rule set is compiled, not at every evaluation."""
+        if isinstance(words, tuple):
+            return words
+        return tuple(w.strip().lower() for w in words.split(",") if w.strip())
 
     @type_operator(FIELD_TEXT, label="Matches Pattern")
     def matches_regex(self, regex):
@@ -56,7 +64,30 @@ class ChoiceType(StringType):
         return self.value not in values
 
 
-class NumberType(NumericType):
+class FloatNumbers:
+    """Numbers as floats with the library's epsilon comparisons: the library's Decimal
+    conversion of every float dominated evaluation time, and policy needs no more
+    precision than 1e-6."""
+
+    EPSILON = 1e-6
+
+    @staticmethod
+    def _assert_valid_value_and_cast(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AssertionError(f"{value} is not a valid numeric type.")
+        return float(value)
+
+    # The library builds these two from two wrapped calls that re-cast the argument.
+    @type_operator(FIELD_NUMERIC)
+    def greater_than_or_equal_to(self, other):
+        return (self.value - other) > -self.EPSILON
+
+    @type_operator(FIELD_NUMERIC)
+    def less_than_or_equal_to(self, other):
+        return (other - self.value) > -self.EPSILON
+
+
+class NumberType(FloatNumbers, NumericType):
     name = "number"
 
     @type_operator(FIELD_NUMERIC)
@@ -64,7 +95,7 @@ class NumberType(NumericType):
         return not self.equal_to(other)
 
 
-class DurationType(NumericType):
+class DurationType(FloatNumbers, NumericType):
     """A span of time in hours (e.g. how long a complaint has been open)."""
 
     name = "duration"

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from app.policy import store
-from app.policy.engine import Outcome, evaluate
+from app.policy.engine import CompiledRuleSet, Outcome, evaluate
 from app.services.facts import weighted_score
 
 TRIAGE_TEAM = "Intake & Triage"
@@ -51,8 +51,17 @@ def _last(decisions, action, param):
 
 def decide_intake(session: Session, facts: dict, *, level_given: int | None,
                   team_given: str | None, trace: bool = True) -> IntakeDecision:
+    """Evaluate the newest published grading, routing and SLA sets."""
     versions = store.latest_versions(session)
-    grading = store.compiled(session, "grading", versions)
+    rulesets = [store.compiled(session, kind, versions) for kind in ("grading", "routing", "sla")]
+    return run_intake_rules(*rulesets, facts, level_given=level_given, team_given=team_given,
+                            trace=trace)
+
+
+def run_intake_rules(grading: CompiledRuleSet, routing: CompiledRuleSet, sla: CompiledRuleSet,
+                     facts: dict, *, level_given: int | None = None,
+                     team_given: str | None = None, trace: bool = True) -> IntakeDecision:
+    """Pure: the level feeds routing and SLA, as an office would grade before routing."""
     facts["score"] = weighted_score(
         grading.parameters.get("weights", {}), urgency=facts["urgency"],
         impact=facts["impact"], tier=facts["customer_tier"])
@@ -60,20 +69,20 @@ def decide_intake(session: Session, facts: dict, *, level_given: int | None,
     level = level_given or _last(graded.decisions, "set_level", "level") or DEFAULT_LEVEL
     facts["level"] = int(level)
 
-    routed = evaluate(store.compiled(session, "routing", versions), facts, trace=trace)
+    routed = evaluate(routing, facts, trace=trace)
     team = team_given or _last(routed.decisions, "assign_team", "team") or TRIAGE_TEAM
 
-    timed = evaluate(store.compiled(session, "sla", versions), facts, trace=trace)
+    timed = evaluate(sla, facts, trace=trace)
     sla_params = next((d["params"] for d in timed.decisions if d["action"] == "set_sla"), None)
-    sla = ((sla_params["first_response_minutes"], sla_params["resolution_hours"],
+    due = ((sla_params["first_response_minutes"], sla_params["resolution_hours"],
             sla_params["callback_days"]) if sla_params else FALLBACK_SLA[facts["level"]])
 
     tags = [d["params"]["tag"] for o in (graded, routed) for d in o.decisions
             if d["action"] == "add_tag"]
     priority = any(d["action"] == "set_priority" for d in routed.decisions)
     return IntakeDecision(
-        level=facts["level"], team=team, sla=sla, tags=sorted(set(tags)), priority=priority,
-        versions={k: versions.get(k) for k in ("grading", "routing", "sla")},
+        level=facts["level"], team=team, sla=due, tags=sorted(set(tags)), priority=priority,
+        versions={o.kind: o.version for o in (graded, routed, timed)},
         outcomes=[graded, routed, timed],
     )
 

@@ -15,10 +15,13 @@ REPEAT_WINDOW = timedelta(days=30)
 
 def weighted_score(weights: dict, *, urgency: int, impact: str, tier: str) -> float:
     """DOMAIN.md's grading score: a weighted sum of 1-5 scores (weights are policy)."""
-    parts = {"urgency": urgency, "impact": IMPACT_SCORE.get(impact, 1),
-             "customer_value": CUSTOMER_VALUE.get(tier, 1)}
-    total = sum(weights.get(k, 0) for k in parts) or 1
-    return round(sum(weights.get(k, 0) * v for k, v in parts.items()) / total, 3)
+    w_urgency = weights.get("urgency", 0)
+    w_impact = weights.get("impact", 0)
+    w_value = weights.get("customer_value", 0)
+    total = (w_urgency + w_impact + w_value) or 1
+    score = (w_urgency * urgency + w_impact * IMPACT_SCORE.get(impact, 1)
+             + w_value * CUSTOMER_VALUE.get(tier, 1))
+    return round(score / total, 3)
 
 
 def is_repeat(session: Session, customer_id: int, waybill_no: str | None, now: datetime) -> bool:

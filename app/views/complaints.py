@@ -1,9 +1,11 @@
 from flask import flash, g
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from app.extensions import db
 from app.models import Attachment, Complaint, ComplaintEvent
+from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.timeutil import office_zone
@@ -25,6 +27,9 @@ class ComplaintAttachmentView(DomainModelView):
     class_permission_name = "Complaint"
     list_columns = ["filename", "kind", "size", "uploaded_at"]
     include_route_methods = {"list"}
+
+
+KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
 
 
 def form_to_intake(form_data: dict) -> dict:
@@ -76,9 +81,23 @@ class ComplaintView(DomainModelView):
     ]
     base_order = ("received_at", "desc")
     related_views = [ComplaintEventView, ComplaintAttachmentView]
+    show_template = "complaint_show.html"
     description_columns = {
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
     }
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """FAB's show page plus the "why this team / level / deadline" panel."""
+        widgets = self._show(pk)
+        complaint = self.datamodel.get(pk, self._base_filters)
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+            related_views=self._related_views,
+            decisions=decisions_of(complaint) if complaint else [],
+            kind_labels=KIND_LABELS,
+        )
 
     def _add(self):
         """Register through the intake service, the same path as the API."""
