@@ -13,6 +13,7 @@ ADMIN, POLICY_EDITOR, TEAM_LEAD, AGENT, AUDITOR = (
 ROLES = (ADMIN, POLICY_EDITOR, TEAM_LEAD, AGENT, AUDITOR)
 
 READ, WRITE, DELETE = "can_read", "can_write", "can_delete"
+SIMULATE = "can_simulate"
 
 MODEL_VIEW_METHODS = {
     "list": "read", "show": "read", "download": "read", "api_read": "read", "api": "read",
@@ -30,18 +31,19 @@ REST_API_METHODS = {
 GRANTS: dict[str, dict[str, set[str]]] = {
     POLICY_EDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
-        "RuleSet": {READ, WRITE},
+        "RuleSet": {READ, WRITE, SIMULATE},
     },
     TEAM_LEAD: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
-        "RuleSet": {READ},
+        "RuleSet": {READ, SIMULATE},
     },
     AGENT: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
         "RuleSet": {READ},
     },
     AUDITOR: {
-        "Complaint": {READ}, "Customer": {READ}, "Team": {READ}, "RuleSet": {READ},
+        "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
+        "RuleSet": {READ, SIMULATE},
     },
 }
 # Menu entries each role sees, by menu name.

@@ -73,6 +73,7 @@ def _status_and_times(rng, received: datetime, level: int, now: datetime) -> dic
         "first_response_due_at": received + timedelta(hours=fr_h),
         "resolution_due_at": received + timedelta(hours=res_h),
         "callback_due_at": received + timedelta(hours=res_h, days=cb_d),
+        "at_risk_from": received + timedelta(hours=res_h * 0.8),
     }
     if age_h < res_h * 0.3:
         status = rng.choices(["new", "assigned", "in_progress", "waiting_customer"],
@@ -179,6 +180,7 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
         "urgency": min(5, max(1, level + rng.choice([-1, 0, 0, 1]))), "level": level,
         "team_id": teams[team_name].id, "assignee_id": assignee,
         "is_repeat": rng.random() < 0.04, "tags": [], "version": 1,
+        "escalation_count": 0, "reopen_count": 0,
         "created_at": received, "updated_at": times.get("closed_at") or received,
         "first_responded_at": None, "resolved_at": None, "closed_at": None,
         "satisfaction": None, **times,

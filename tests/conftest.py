@@ -129,6 +129,16 @@ def app(database_uri, tmp_path):
     from app.extensions import db
 
     application = create_app(app_settings(database_uri, str(tmp_path / "instance")))
+
+    def fresh_identity():
+        # The test keeps one app context open, and Flask reuses it for every request, so
+        # `g` would carry the previous request's user; in production each request has its own.
+        from flask import g
+
+        for key in ("user", "_login_user", "_jwt_extended_jwt_user", "_jwt_extended_jwt"):
+            g.pop(key, None)
+
+    application.before_request_funcs.setdefault(None, []).insert(0, fresh_identity)
     ctx = application.app_context()
     ctx.push()
     yield application
@@ -150,7 +160,9 @@ def client(app):
 
 
 def token_for(client, username: str, password: str = PASSWORD) -> dict:
-    resp = client.post("/api/v1/security/login",
+    # A separate client: FAB's login also signs in a browser session, whose cookie
+    # would otherwise speak for this user on later requests made with other tokens.
+    resp = client.application.test_client().post("/api/v1/security/login",
                        json={"username": username, "password": password, "provider": "db"})
     assert resp.status_code == 200, resp.get_json()
     return {"Authorization": f"Bearer {resp.get_json()['access_token']}"}

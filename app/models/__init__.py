@@ -2,7 +2,7 @@
 
 from app.models.complaint import Attachment, Complaint, ComplaintEvent, ComplaintSequence
 from app.models.customer import Customer
-from app.models.policy import Decision, RuleHit, RuleSetVersion
+from app.models.policy import Decision, RuleHit, RuleSetDraft, RuleSetVersion
 from app.models.team import Team, team_member
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Customer",
     "Decision",
     "RuleHit",
+    "RuleSetDraft",
     "RuleSetVersion",
     "Team",
     "team_member",

@@ -49,6 +49,10 @@ class Complaint(Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     is_repeat: Mapped[bool] = mapped_column(default=False)
+    escalation_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the resolution stage enters its warning window (last 20 % of its time).
+    at_risk_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
     tags: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -63,3 +63,19 @@ class RuleHit(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_rule_hit_kind_rule_at", "kind", "rule", "at"),)
+
+
+class RuleSetDraft(Model):
+    """An editor's unpublished work on one kind of rule set (one draft per editor and kind)."""
+
+    __tablename__ = "rule_set_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"))
+    rules: Mapped[list] = mapped_column(JSON)
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
+    based_on: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "author_id", name="uq_rule_set_draft"),)

@@ -159,3 +159,63 @@ def load_defaults(session: Session, directory: Path = DEFAULT_RULES_DIR) -> list
 def export_document(row: RuleSetVersion) -> dict:
     return {"kind": row.kind, "version": row.version, "comment": row.comment,
             "parameters": row.parameters or {}, "rules": row.rules}
+
+
+def get_draft(session: Session, kind: str, author_id: int):
+    from app.models import RuleSetDraft
+
+    check_kind(kind)
+    return session.execute(select(RuleSetDraft).where(
+        RuleSetDraft.kind == kind, RuleSetDraft.author_id == author_id)).scalar_one_or_none()
+
+
+def save_draft(session: Session, kind: str, author_id: int, rules, parameters=None,
+               based_on: int | None = None):
+    """Keep an editor's work, valid or not; validation problems are returned, not raised."""
+    from app.models import RuleSetDraft
+
+    if not isinstance(rules, list):
+        raise InvalidInput("rules must be a list", field="rules")
+    draft = get_draft(session, kind, author_id) or RuleSetDraft(kind=kind, author_id=author_id)
+    draft.rules, draft.parameters, draft.based_on = rules, parameters or {}, based_on
+    session.add(draft)
+    session.commit()
+    return draft
+
+
+def discard_draft(session: Session, kind: str, author_id: int) -> None:
+    draft = get_draft(session, kind, author_id)
+    if draft is not None:
+        session.delete(draft)
+        session.commit()
+
+
+def rollback(session: Session, kind: str, version: int, *, comment: str,
+             author_id: int | None = None) -> RuleSetVersion:
+    """Publish an old version's rules as a new version (validated again: teams change)."""
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput("version must be a whole number", field="version")
+    old = get_version(session, kind, version)
+    if not isinstance(comment, str) or not comment.strip():
+        raise InvalidInput("a comment saying why is required", field="comment")
+    return publish(session, kind, old.rules, parameters=old.parameters, author_id=author_id,
+                   comment=f"{comment.strip()} (rollback to version {version})")
+
+
+def hit_counts(session: Session, kind: str, now) -> dict[str, dict[str, int]]:
+    """Per rule: how often it fired in the last 24 h, 7 d and 30 d."""
+    from datetime import timedelta
+
+    from sqlalchemy import case
+
+    from app.models import RuleHit
+
+    check_kind(kind)
+    windows = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+    columns = [func.sum(case((RuleHit.at >= now - span, 1), else_=0)).label(name)
+               for name, span in windows.items()]
+    rows = session.execute(
+        select(RuleHit.rule, *columns).where(RuleHit.kind == kind,
+                                             RuleHit.at >= now - windows["30d"])
+        .group_by(RuleHit.rule)).all()
+    return {row.rule: {name: int(getattr(row, name) or 0) for name in windows} for row in rows}

@@ -18,6 +18,7 @@ TRIAGE_TEAM = "Intake & Triage"
 # left without due times. level -> (first response minutes, resolution hours, callback days)
 FALLBACK_SLA = {1: (120, 24, 3), 2: (240, 48, 5), 3: (480, 72, 7), 4: (240, 24, 3), 5: (60, 4, 1)}
 DEFAULT_LEVEL = 2
+AT_RISK_SHARE = 0.2  # the last 20 % of a stage's time is its warning window
 
 
 @dataclass
@@ -37,6 +38,7 @@ class IntakeDecision:
             "first_response_due_at": received + timedelta(minutes=minutes),
             "resolution_due_at": resolution,
             "callback_due_at": resolution + timedelta(days=days),
+            "at_risk_from": resolution - timedelta(hours=hours) * AT_RISK_SHARE,
         }
 
     def trace(self) -> list[dict]:

@@ -54,3 +54,39 @@ def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
         "customer_complaints_30d": complaints_30d,
         "hours_open": max(0.0, round((now - received).total_seconds() / 3600, 2)),
     }
+
+
+def _minutes(delta) -> float:
+    return round(delta.total_seconds() / 60, 1)
+
+
+def escalation_facts(c, now: datetime, *, team_name: str | None, customer_open: int) -> dict:
+    """The escalation variables of one open complaint at `now` (a row or a model)."""
+    facts = {
+        "category": c.category, "channel": c.channel, "region": c.region or "",
+        "customer_tier": getattr(c, "customer_tier", None) or "ordinary",
+        "service_type": c.service_type, "impact": c.impact, "status": c.status,
+        "urgency": c.urgency, "level": c.level, "description": c.description or "",
+        "waybill_no": c.waybill_no or "", "is_repeat": bool(c.is_repeat),
+        "customer_complaints_30d": None, "team": team_name or "",
+        "hours_open": round((now - c.received_at).total_seconds() / 3600, 2),
+        "escalation_count": c.escalation_count or 0, "reopen_count": c.reopen_count or 0,
+        "customer_open_complaints": customer_open,
+        "hours_since_last_update": round((now - c.updated_at).total_seconds() / 3600, 2),
+        "minutes_to_first_response_due": None, "minutes_to_resolution_due": None,
+        "percent_of_resolution_time_used": None,
+        "first_response_breached": False, "resolution_breached": False,
+    }
+    if c.first_response_due_at:
+        responded = c.first_responded_at
+        facts["first_response_breached"] = (responded or now) > c.first_response_due_at
+        if responded is None:
+            facts["minutes_to_first_response_due"] = _minutes(c.first_response_due_at - now)
+    if c.resolution_due_at:
+        facts["minutes_to_resolution_due"] = _minutes(c.resolution_due_at - now)
+        facts["resolution_breached"] = now > c.resolution_due_at
+        span = (c.resolution_due_at - c.received_at).total_seconds()
+        if span > 0:
+            used = (now - c.received_at).total_seconds() / span * 100
+            facts["percent_of_resolution_time_used"] = round(used, 1)
+    return facts

@@ -1,0 +1,126 @@
+""""Test one complaint": which rules match, condition by condition, for a draft or the
+published version. Reads only."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Complaint, Customer
+from app.models.choices import OPEN_STATUSES
+from app.policy import store
+from app.policy.catalog import variable_spec
+from app.policy.engine import compile_rules, evaluate
+from app.services import validation as v
+from app.services.complaints import get_complaint
+from app.services.decide import run_intake_rules
+from app.services.facts import escalation_facts
+from app.timeutil import utcnow
+
+INTAKE_KINDS = ("grading", "routing", "sla")
+
+
+def _facts_from_fields(kind: str, fields: dict) -> dict:
+    """Validate hand-filled variables against the kind's variable table."""
+    if not isinstance(fields, dict):
+        raise v.InvalidInput("fields must be an object", field="fields")
+    p = v.Problems()
+    specs = variable_spec(kind)
+    facts = {}
+    for name, var in specs.items():
+        value = fields.get(name)
+        if value is None:
+            facts[name] = None
+        elif var.type.name == "choice":
+            options = list(var.options)
+            if options != ["teams"] and value not in options:
+                p.add(name, f"must be one of: {', '.join(options)}")
+            facts[name] = value
+        elif var.type.name in ("number", "duration"):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                p.add(name, "must be a number")
+            facts[name] = value
+        elif var.type.name == "boolean":
+            if not isinstance(value, bool):
+                p.add(name, "must be true or false")
+            facts[name] = value
+        else:
+            if not isinstance(value, str):
+                p.add(name, "must be text")
+            facts[name] = value
+    for name in fields:
+        if name not in specs:
+            p.add(name, "is not a variable of this rule set")
+    p.raise_if_any("The test complaint is not valid")
+    defaults = {"urgency": 1, "impact": "individual", "customer_tier": "ordinary",
+                "service_type": "standard", "status": "new", "description": "",
+                "waybill_no": "", "is_repeat": False, "hours_open": 0.0,
+                "customer_complaints_30d": 0, "region": "", "channel": "web",
+                "category": "other"}
+    for key, value in defaults.items():
+        if facts.get(key) is None and key in specs:
+            facts[key] = value
+    return facts
+
+
+def _stored_intake_facts(session: Session, complaint: Complaint) -> dict:
+    return {
+        "category": complaint.category, "channel": complaint.channel,
+        "region": complaint.region or "", "customer_tier": complaint.customer.tier,
+        "service_type": complaint.service_type, "impact": complaint.impact, "status": "new",
+        "urgency": complaint.urgency, "description": complaint.description,
+        "waybill_no": complaint.waybill_no or "", "is_repeat": complaint.is_repeat,
+        "customer_complaints_30d": session.execute(
+            select(func.count()).select_from(Complaint)
+            .where(Complaint.customer_id == complaint.customer_id)).scalar(),
+        "hours_open": 0.0,
+    }
+
+
+def try_rules(session: Session, kind: str, *, rules=None, parameters=None, complaint_id=None,
+             fields=None, now=None) -> dict:
+    now = now or utcnow()
+    store.check_kind(kind)
+    if rules is not None:
+        if parameters in (None, {}):
+            parameters = store._current_parameters(session, kind)
+        problems = store.validate(session, kind, rules, parameters)
+        if problems:
+            raise store.InvalidRules(problems)
+        candidate = compile_rules(kind, 0, rules, parameters)
+    else:
+        candidate = store.compiled(session, kind)
+    if complaint_id is None and fields is None:
+        raise v.InvalidInput("give a complaint id or the complaint's fields", field="complaint")
+    complaint = get_complaint(session, complaint_id) if complaint_id is not None else None
+
+    if kind in INTAKE_KINDS:
+        facts = (_stored_intake_facts(session, complaint) if complaint
+                 else _facts_from_fields(kind, fields))
+        sets = {k: (candidate if k == kind else store.compiled(session, k))
+                for k in INTAKE_KINDS}
+        decision = run_intake_rules(sets["grading"], sets["routing"], sets["sla"], facts)
+        minutes, hours, days = decision.sla
+        return {"kind": kind, "draft": rules is not None, "level": decision.level,
+                "team": decision.team, "tags": decision.tags,
+                "sla": {"first_response_minutes": minutes, "resolution_hours": hours,
+                        "callback_days": days},
+                "stages": decision.trace()}
+    if kind == "escalation":
+        if complaint is None:
+            facts = _facts_from_fields(kind, fields)
+        else:
+            open_count = session.execute(select(func.count()).select_from(Complaint).where(
+                Complaint.customer_id == complaint.customer_id,
+                Complaint.status.in_(OPEN_STATUSES))).scalar()
+            complaint.customer_tier = session.get(Customer, complaint.customer_id).tier
+            facts = escalation_facts(complaint, now, team_name=complaint.team.name
+                                     if complaint.team else None, customer_open=open_count)
+    else:
+        facts = _facts_from_fields(kind, fields or {})
+    out = evaluate(candidate, facts)
+    return {"kind": kind, "draft": rules is not None, "facts": _plain(facts),
+            "stages": [{"kind": kind, "version": out.version, "fired": out.fired,
+                        "decisions": out.decisions, "rules": out.trace}]}
+
+
+def _plain(facts: dict) -> dict:
+    return {k: val for k, val in facts.items() if not callable(val)}
