@@ -30,7 +30,8 @@ REST_API_METHODS = {
 # resource -> permissions, per role (Admin gets everything from Flask-AppBuilder).
 GRANTS: dict[str, dict[str, set[str]]] = {
     POLICY_EDITOR: {
-        "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
+        # registers complaints too, to see a published rule at work
+        "Complaint": {READ, WRITE}, "Customer": {READ}, "Team": {READ},
         "RuleSet": {READ, WRITE, SIMULATE},
     },
     TEAM_LEAD: {
@@ -47,11 +48,14 @@ GRANTS: dict[str, dict[str, set[str]]] = {
     },
 }
 # Menu entries each role sees, by menu name.
+POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
+                             ("grading", "routing", "sla", "escalation", "warning")}
+WORK_MENUS = {"Work", "Complaints", "Customers", "Teams"}
 MENUS = {
-    POLICY_EDITOR: {"Work", "Complaints", "Customers", "Teams", "Policy"},
-    TEAM_LEAD: {"Work", "Complaints", "Customers", "Teams", "Policy"},
-    AGENT: {"Work", "Complaints", "Customers", "Teams", "Policy"},
-    AUDITOR: {"Work", "Complaints", "Customers", "Teams", "Policy"},
+    POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
+    TEAM_LEAD: WORK_MENUS | POLICY_MENUS,
+    AGENT: WORK_MENUS | POLICY_MENUS,
+    AUDITOR: WORK_MENUS | POLICY_MENUS,
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [

@@ -43,6 +43,7 @@ class CompiledRuleSet:
 
     def __post_init__(self):
         self.enabled = tuple(r for r in self.rules if r.enabled)
+        self.variables: tuple = ()  # every variable the conditions read, set by compile_rules
 
     @property
     def first_match(self) -> bool:
@@ -185,7 +186,21 @@ def compile_rules(kind: str, version: int, rules: list, parameters=None) -> Comp
                                                f"rules[{i}].conditions")
         else:
             rule.indexed_check = rule.check
-    return CompiledRuleSet(kind, version, compiled, parameters or {}, index_variable)
+    ruleset = CompiledRuleSet(kind, version, compiled, parameters or {}, index_variable)
+    ruleset.variables = tuple(sorted({name for rule in rules
+                                      for name in _names(rule.get("conditions"))}))
+    return ruleset
+
+
+def _names(node):
+    if not node:
+        return
+    for key in ("all", "any"):
+        if key in node:
+            for child in node[key]:
+                yield from _names(child)
+            return
+    yield node["name"]
 
 
 class _Evaluation:

@@ -71,27 +71,50 @@ def simulate(session: Session, kind: str, rules, *, parameters=None, since=None,
     return result
 
 
+class Memo:
+    """Decisions of one rule set, remembered by the values of the variables it reads.
+
+    Evaluation is pure in those values, so complaints alike in them get the same
+    decisions: a routing set reading category and level is evaluated a few dozen times
+    for 100,000 complaints.
+    """
+
+    def __init__(self, ruleset):
+        self.ruleset = ruleset
+        self.seen: dict = {}
+
+    def decisions(self, facts) -> list:
+        key = tuple(facts.get(name) for name in self.ruleset.variables)
+        try:
+            return self.seen[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: evaluate without remembering
+            return evaluate(self.ruleset, facts, trace=False).decisions
+        found = self.seen[key] = evaluate(self.ruleset, facts, trace=False).decisions
+        return found
+
+
 def _level(grading, facts) -> int:
-    facts["score"] = weighted_score(grading.parameters.get("weights", {}),
+    facts["score"] = weighted_score(grading.ruleset.parameters.get("weights", {}),
                                     urgency=facts["urgency"], impact=facts["impact"],
                                     tier=facts["customer_tier"])
     facts["level"] = None
-    out = evaluate(grading, facts, trace=False)
-    levels = [d["params"]["level"] for d in out.decisions if d["action"] == "set_level"]
+    levels = [d["params"]["level"] for d in grading.decisions(facts)
+              if d["action"] == "set_level"]
     return int(levels[-1]) if levels else DEFAULT_LEVEL
 
 
 def _team(routing, facts, level) -> str:
     facts["level"] = level
-    out = evaluate(routing, facts, trace=False)
-    teams = [d["params"]["team"] for d in out.decisions if d["action"] == "assign_team"]
+    teams = [d["params"]["team"] for d in routing.decisions(facts)
+             if d["action"] == "assign_team"]
     return teams[-1] if teams else TRIAGE_TEAM
 
 
 def _sla(sla, facts, level) -> tuple:
     facts["level"] = level
-    out = evaluate(sla, facts, trace=False)
-    for d in out.decisions:
+    for d in sla.decisions(facts):
         if d["action"] == "set_sla":
             p = d["params"]
             return p["first_response_minutes"], p["resolution_hours"], p["callback_days"]
@@ -111,7 +134,8 @@ def _intake_rows(session, start):
 
 def _simulate_intake(session, kind, draft, start, now, progress) -> dict:
     versions = store.latest_versions(session)
-    live = {k: store.compiled(session, k, versions) for k in INTAKE_KINDS}
+    live = {k: Memo(store.compiled(session, k, versions)) for k in INTAKE_KINDS}
+    draft = Memo(draft)
     recent = dict(session.execute(
         select(Complaint.customer_id, func.count()).where(
             Complaint.received_at >= now - timedelta(days=30))
@@ -137,20 +161,28 @@ def _simulate_intake(session, kind, draft, start, now, progress) -> dict:
         team_after = (_team(draft, facts, level_before) if kind == "routing" else
                       team_before if level_after == level_before else
                       _team(live["routing"], facts, level_after))
-        sla_before = _sla(live["sla"], facts, level_before)
-        sla_after = (_sla(draft, facts, level_before) if kind == "sla" else
-                     sla_before if level_after == level_before else
-                     _sla(live["sla"], facts, level_after))
-        before = {"level": level_before, "team": team_before,
-                  **_due(sla_before, row.received_at)}
-        after = {"level": level_after, "team": team_after, **_due(sla_after, row.received_at)}
-        diff = [f for f in before if before[f] != after[f]]
-        if diff:
+        changes_here = {}
+        if level_after != level_before:
+            changes_here["level"] = (level_before, level_after)
+        if team_after != team_before:
+            changes_here["team"] = (team_before, team_after)
+        # Deadlines can only move when the SLA set is the draft or the level moved.
+        if kind == "sla" or level_after != level_before:
+            sla_before = _sla(live["sla"], facts, level_before)
+            sla_after = (_sla(draft, facts, level_before) if kind == "sla" else
+                         _sla(live["sla"], facts, level_after))
+            if sla_after != sla_before:
+                due_before, due_after = _due(sla_before, row.received_at), _due(
+                    sla_after, row.received_at)
+                for f in due_before:
+                    if due_before[f] != due_after[f]:
+                        changes_here[f] = (due_before[f], due_after[f])
+        if changes_here:
             changed += 1
-            for f in diff:
+            for f, (old, new) in changes_here.items():
                 by_field[f] += 1
-                changes.append({"complaint": row.number, "field": f,
-                                "before": before[f], "after": after[f]})
+                changes.append({"complaint": row.number, "field": f, "before": old,
+                                "after": new})
         evaluated += 1
         if progress and evaluated % PROGRESS_EVERY == 0:
             progress(evaluated, total)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _
 
 from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.policy import KIND_TITLES, PolicyView
 from app.views.teams import TeamComplaintsView, TeamView
 
 
@@ -16,3 +17,8 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(CustomerView, "Customers", label=_("Customers"), icon="fa-user",
                         category="Work")
     appbuilder.add_view(TeamView, "Teams", label=_("Teams"), icon="fa-users", category="Work")
+    appbuilder.add_view_no_menu(PolicyView)
+    for kind, title in KIND_TITLES.items():
+        appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,
+                            icon="fa-sliders", category="Policy", category_label=_("Policy"),
+                            category_icon="fa-gavel", baseview=PolicyView)

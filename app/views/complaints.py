@@ -5,11 +5,13 @@ from flask_babel import lazy_gettext as _
 
 from app.extensions import db
 from app.models import Attachment, Complaint, ComplaintEvent
+from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
+from app.views.fields import choice_field, optional_datetime_field
 
 
 class ComplaintEventView(DomainModelView):
@@ -65,7 +67,13 @@ class ComplaintView(DomainModelView):
         "destination_region", "region", "category", "description", "expected_outcome",
         "impact", "urgency", "team",
     ]
-    add_form_query_rel_fields = {}
+    add_form_extra_fields = {
+        "received_at": optional_datetime_field(_("Received at")),
+        "channel": choice_field(_("Channel"), CHANNELS),
+        "category": choice_field(_("Category"), CATEGORIES),
+        "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
+        "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
+    }
     edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
     show_fieldsets = [
         (_("Complaint"), {"fields": [

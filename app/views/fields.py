@@ -1,0 +1,16 @@
+"""Form fields that read better than the generated ones."""
+
+from flask_appbuilder.fieldwidgets import DateTimePickerWidget, Select2Widget
+from wtforms import DateTimeField, SelectField
+from wtforms.validators import DataRequired, Optional
+
+
+def choice_field(label, choices: dict, default=None) -> SelectField:
+    """A select showing the vocabulary's (translated) labels, storing its codes."""
+    return SelectField(label, choices=list(choices.items()), default=default,
+                       validators=[DataRequired()], widget=Select2Widget())
+
+
+def optional_datetime_field(label) -> DateTimeField:
+    return DateTimeField(label, format="%Y-%m-%d %H:%M:%S", validators=[Optional()],
+                         widget=DateTimePickerWidget())
