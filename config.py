@@ -70,6 +70,18 @@ def load_config() -> dict:
         "ATTACHMENT_MAX_BYTES": _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024) + 1024 * 1024,
         "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
+        "MAIL_ENABLED": _bool("MAIL_ENABLED", True),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": _int("SMTP_PORT", 25),
+        "SMTP_USER": os.environ.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 10),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "ParcelDesk <complaints@parceldesk.local>"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080"),
+        "SURVEY_DAYS": _int("SURVEY_DAYS", 14),
+        "COMPENSATION_APPROVAL_LIMIT": _int("COMPENSATION_APPROVAL_LIMIT", 500),
+        "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),
         # Flask-AppBuilder
         "APP_NAME": "ParcelDesk",
         "AUTH_TYPE": 1,  # AUTH_DB

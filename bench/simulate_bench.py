@@ -1,9 +1,10 @@
 """Simulating a routing change over 100,000 complaints (goal: under 10 s).
 
 Seeds a fresh SQLite database (or, with --postgres, a throw-away PostgreSQL cluster on
-loopback; or the empty PostgreSQL database in BENCH_DATABASE_URL) with BENCH_COMPLAINTS complaints over 30 days, then simulates a draft
-that adds one rule in front of the default routing set. Prints the time and the ratio
-against evaluating the published routing set alone over the same rows, in the same run.
+loopback; or the empty PostgreSQL database in BENCH_DATABASE_URL) with BENCH_COMPLAINTS
+complaints over 30 days, then simulates a draft that adds one rule in front of the
+default routing set. Prints the time and the ratio against only reading the same rows,
+in the same run.
 """
 
 import json

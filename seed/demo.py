@@ -5,6 +5,7 @@ Rows are inserted in bulk (Core executemany), so 100,000 complaints take seconds
 
 import random
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import click
 from flask import current_app
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Complaint, ComplaintEvent, ComplaintSequence, Customer, Team
 from app.services.numbering import format_number, office_day
+from app.services.sla import refresh_queue_keys
 from app.timeutil import utcnow
 from seed import reference as ref
 
@@ -168,7 +170,7 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
     if times["status"] != "new" and members.get(team_name):
         assignee = rng.choice(members[team_name])
     origin = rng.choice(list(ref.PROVINCES))
-    return {
+    row = {
         "number": number, "customer_id": customer_id,
         "channel": weighted(rng, ref.CHANNEL_WEIGHTS), "received_at": received,
         "waybill_no": f"PD{rng.randrange(10**12):012d}",
@@ -185,3 +187,8 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
         "first_responded_at": None, "resolved_at": None, "closed_at": None,
         "satisfaction": None, **times,
     }
+    keys = SimpleNamespace(**row)
+    refresh_queue_keys(keys)  # the queues' sort keys, as the lifecycle keeps them
+    row.update(next_due_at=keys.next_due_at, next_warn_at=keys.next_warn_at,
+               is_open=keys.is_open)
+    return row

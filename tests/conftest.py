@@ -28,6 +28,7 @@ def app_settings(uri: str, instance: str) -> dict:
         "DEMO_PASSWORD": PASSWORD,
         "LOAD_DEMO_DATA": False,
         "SCHEDULER_ENABLED": False,
+        "MAIL_ENABLED": False,  # mail tests switch it on, with an SMTP server on loopback
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,
     }

@@ -2,10 +2,11 @@
 
 from app.api.complaints import ComplaintApi
 from app.api.customers import CustomerApi
+from app.api.queue import QueueApi
 from app.api.rulesets import RuleSetApi
 from app.api.teams import TeamApi
 
 
 def register_apis(appbuilder) -> None:
-    for api in (ComplaintApi, CustomerApi, TeamApi, RuleSetApi):
+    for api in (ComplaintApi, CustomerApi, TeamApi, RuleSetApi, QueueApi):
         appbuilder.add_api(api)

@@ -4,11 +4,13 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import DomainRestApi, current_user_id
 from app.api.errors import domain_errors
+from app.api.visibility import VISIBLE, current_actor
 from app.extensions import db
 from app.models import Complaint
 from app.security import REST_API_METHODS
 from app.services.attachments import add_attachment
 from app.services.complaints import (
+    check_version,
     complaint_json,
     decision_json,
     decisions_of,
@@ -16,8 +18,9 @@ from app.services.complaints import (
     get_complaint,
     update_complaint,
 )
-from app.services.errors import InvalidInput
+from app.services.errors import Conflict, InvalidInput
 from app.services.intake import register_complaint
+from app.services.lifecycle import perform
 
 REF_COLUMNS = ["customer.id", "customer.name", "team.id", "team.name",
                "assignee.id", "assignee.username"]
@@ -44,7 +47,9 @@ class ComplaintApi(DomainRestApi):
     class_permission_name = "Complaint"
     method_permission_name = {
         **REST_API_METHODS, "events": "read", "attach": "write", "decisions": "read",
+        "action": "write",
     }
+    base_filters = VISIBLE
     datamodel = SQLAInterface(Complaint)
     list_columns = show_columns = PLAIN_COLUMNS + REF_COLUMNS
     # add/edit go through the services below; these only describe the schema.
@@ -64,7 +69,8 @@ class ComplaintApi(DomainRestApi):
 
     @domain_errors
     def put_headless(self, pk):
-        complaint = update_complaint(db.session, pk, json_body(), actor_id=current_user_id())
+        complaint = update_complaint(db.session, pk, json_body(), actor_id=current_user_id(),
+                                     viewer=current_actor())
         return self.response(200, result=complaint_json(complaint))
 
     @expose("/<pk>/events", methods=["GET"])
@@ -73,8 +79,39 @@ class ComplaintApi(DomainRestApi):
     @domain_errors
     def events(self, pk):
         """The complaint's timeline, oldest first."""
-        complaint = get_complaint(db.session, pk)
+        complaint = get_complaint(db.session, pk, viewer=current_actor())
         return self.response(200, result=[event_json(e) for e in complaint.events])
+
+    @expose("/<pk>/actions/<name>", methods=["POST"])
+    @protect()
+    @safe
+    @domain_errors
+    def action(self, pk, name):
+        """Apply a lifecycle action; the body names the version it applies to."""
+        actor = current_actor()
+        if name == "attach":
+            return self._attach_action(pk, actor)
+        complaint = perform(db.session, pk, name, json_body(), actor)
+        return self.response(200, result=complaint_json(complaint))
+
+    def _attach_action(self, pk, actor):
+        complaint = get_complaint(db.session, pk, viewer=actor)
+        actor.require(actor.is_member(complaint.team_id),
+                      "only the complaint's team can attach evidence")
+        version = request.form.get("version", "")
+        if not version.isdigit():
+            raise InvalidInput("send the complaint's version as form field 'version'",
+                               field="version")
+        check_version(complaint, int(version))
+        if complaint.status == "closed":
+            raise Conflict(f"complaint {complaint.number} is closed", field="status")
+        upload = request.files.get("file")
+        if upload is None:
+            raise InvalidInput("send the evidence as multipart form field 'file'", field="file")
+        add_attachment(db.session, complaint.id, upload.filename, upload.read(),
+                       instance_path=current_app.instance_path,
+                       max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=actor.id)
+        return self.response(200, result=complaint_json(complaint))
 
     @expose("/<pk>/decisions", methods=["GET"])
     @protect()
@@ -82,7 +119,7 @@ class ComplaintApi(DomainRestApi):
     @domain_errors
     def decisions(self, pk):
         """What the rules decided for this complaint, with versions and traces."""
-        complaint = get_complaint(db.session, pk)
+        complaint = get_complaint(db.session, pk, viewer=current_actor())
         return self.response(200, result=[decision_json(d) for d in decisions_of(complaint)])
 
     @expose("/<pk>/attachments", methods=["POST"])
@@ -94,7 +131,7 @@ class ComplaintApi(DomainRestApi):
         upload = request.files.get("file")
         if upload is None:
             raise InvalidInput("send the evidence as multipart form field 'file'", field="file")
-        get_complaint(db.session, pk)
+        get_complaint(db.session, pk, viewer=current_actor())
         attachment = add_attachment(
             db.session, int(pk), upload.filename, upload.read(),
             instance_path=current_app.instance_path,

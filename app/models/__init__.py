@@ -1,6 +1,14 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
-from app.models.complaint import Attachment, Complaint, ComplaintEvent, ComplaintSequence
+from app.models.complaint import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    ComplaintSequence,
+    MailTemplate,
+    Notification,
+    SurveyToken,
+)
 from app.models.customer import Customer
 from app.models.policy import Decision, RuleHit, RuleSetDraft, RuleSetVersion
 from app.models.team import Team, team_member
@@ -12,6 +20,9 @@ __all__ = [
     "ComplaintSequence",
     "Customer",
     "Decision",
+    "MailTemplate",
+    "Notification",
+    "SurveyToken",
     "RuleHit",
     "RuleSetDraft",
     "RuleSetVersion",

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import choice
@@ -53,6 +53,22 @@ class Complaint(Model):
     reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When the resolution stage enters its warning window (last 20 % of its time).
     at_risk_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The queues' sort key: the due time of the stage the complaint is in, its warning
+    # time, and whether it is open; kept by the lifecycle service, indexed for 1M rows.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_open: Mapped[bool] = mapped_column(default=True, server_default="1")
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    resolution_kind: Mapped[str | None] = mapped_column(String(20))
+    resolution_amount: Mapped[float | None] = mapped_column(Numeric(12, 2))
+    resolution_text: Mapped[str | None] = mapped_column(Text)
+    resolution_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    resolution_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    callback_reached: Mapped[bool | None] = mapped_column()
+    callback_comment: Mapped[str | None] = mapped_column(Text)
+    close_reason: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -63,6 +79,8 @@ class Complaint(Model):
     team = relationship("Team", back_populates="complaints")
     assignee = relationship(User, foreign_keys=[assignee_id])
     operator = relationship(User, foreign_keys=[operator_id])
+    approver = relationship(User, foreign_keys=[resolution_approved_by_id])
+    repeat_of = relationship("Complaint", remote_side=[id])
     events = relationship(
         "ComplaintEvent", back_populates="complaint", order_by="ComplaintEvent.at",
         cascade="all, delete-orphan", lazy="dynamic",
@@ -76,6 +94,10 @@ class Complaint(Model):
         Index("ix_complaint_team_status", "team_id", "status"),
         Index("ix_complaint_assignee_status", "assignee_id", "status"),
         Index("ix_complaint_status_received", "status", "received_at"),
+        Index("ix_complaint_queue_team", "team_id", "is_open", "assignee_id", "next_due_at"),
+        Index("ix_complaint_queue_assignee", "assignee_id", "is_open", "next_due_at"),
+        Index("ix_complaint_queue_due", "is_open", "next_due_at"),
+        Index("ix_complaint_customer_waybill", "customer_id", "waybill_no"),
     )
 
     def __repr__(self) -> str:
@@ -133,3 +155,56 @@ class ComplaintSequence(Model):
 
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MailTemplate(Model):
+    """What the customer is told, editable by admins ({placeholders} from the complaint)."""
+
+    __tablename__ = "mail_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return self.key
+
+
+class Notification(Model):
+    """The outbox: every message to be sent, with its attempts (sent, retried, failed)."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10), default="email")
+    recipient: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_notification_due", "status", "next_attempt_at"),)
+
+
+class SurveyToken(Model):
+    """A one-answer satisfaction survey reachable without login at /survey/<token>."""
+
+    __tablename__ = "survey_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    complaint = relationship("Complaint")

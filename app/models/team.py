@@ -1,6 +1,6 @@
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import choice
@@ -23,6 +23,9 @@ class Team(Model):
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     assignment_method: Mapped[str] = mapped_column(choice(ASSIGNMENT_METHODS), default="manual")
     active: Mapped[bool] = mapped_column(default=True)
+    # Working calendar: {"days": [0..6], "start": "09:00", "end": "18:00", "holidays":
+    # ["2026-10-01", …]} in the office time zone; empty means 24/7.
+    calendar: Mapped[dict | None] = mapped_column(JSON)
 
     lead = relationship(User, foreign_keys=[lead_id])
     members = relationship(User, secondary=team_member, lazy="selectin")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Attachment, Complaint
 from app.services.errors import InvalidInput, NotFound
-from app.services.intake import record_event
+from app.services.timeline import record_event
 
 # extension -> (kind, content type); anything else is refused.
 ALLOWED = {

@@ -58,6 +58,9 @@ def bootstrap(*, demo: bool | None = None, echo=print) -> None:
     from seed.demo import ensure_demo_users, generate_demo
 
     ensure_default_teams(db.session)
+    from app.services.mail import ensure_default_templates
+
+    ensure_default_templates(db.session)
     from app.policy.store import load_defaults
 
     loaded = load_defaults(db.session)

@@ -8,13 +8,17 @@ from app.models import Complaint, Decision, Team
 from app.models.choices import CATEGORIES, IMPACTS
 from app.services import validation as v
 from app.services.errors import Conflict, NotFound
-from app.services.intake import record_event
+from app.services.timeline import record_event
 
 EDITABLE = {"team", "level", "category", "description", "expected_outcome", "impact", "version"}
 
 
-def get_complaint(session: Session, complaint_id) -> Complaint:
+def get_complaint(session: Session, complaint_id, viewer=None) -> Complaint:
+    """The complaint, if it exists and `viewer` (an access.Actor) may see it: to anyone
+    else it does not exist (404), so that ids reveal nothing."""
     complaint = session.get(Complaint, complaint_id) if str(complaint_id).isdigit() else None
+    if complaint is not None and viewer is not None and not viewer.can_see(complaint):
+        complaint = None
     if complaint is None:
         raise NotFound(f"no complaint with id {complaint_id}")
     return complaint
@@ -29,9 +33,10 @@ def check_version(complaint: Complaint, version) -> None:
         )
 
 
-def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=None) -> Complaint:
+def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=None,
+                     viewer=None) -> Complaint:
     """Edit a complaint's editable fields; the caller names the version it edits."""
-    complaint = get_complaint(session, complaint_id)
+    complaint = get_complaint(session, complaint_id, viewer=viewer)
     if not isinstance(data, dict):
         raise v.InvalidInput("The update must be a JSON object")
     p = v.Problems()
@@ -98,7 +103,15 @@ def complaint_json(c: Complaint) -> dict:
         "resolution_due_at": ts(c.resolution_due_at), "callback_due_at": ts(c.callback_due_at),
         "first_responded_at": ts(c.first_responded_at), "resolved_at": ts(c.resolved_at),
         "closed_at": ts(c.closed_at), "satisfaction": c.satisfaction,
-        "is_repeat": c.is_repeat, "tags": c.tags or [], "version": c.version,
+        "is_repeat": c.is_repeat, "repeat_of": c.repeat_of_id, "tags": c.tags or [],
+        "paused": c.paused_at is not None, "next_due_at": ts(c.next_due_at),
+        "resolution": {"kind": c.resolution_kind, "amount": str(c.resolution_amount)
+                       if c.resolution_amount is not None else None,
+                       "text": c.resolution_text,
+                       "approved_at": ts(c.resolution_approved_at)}
+        if c.resolution_kind else None,
+        "escalation_count": c.escalation_count, "reopen_count": c.reopen_count,
+        "version": c.version,
     }
 
 

@@ -24,15 +24,17 @@ def weighted_score(weights: dict, *, urgency: int, impact: str, tier: str) -> fl
     return round(score / total, 3)
 
 
-def is_repeat(session: Session, customer_id: int, waybill_no: str | None, now: datetime) -> bool:
-    """Same customer and waybill, still open or received in the last 30 days."""
+def earlier_complaint(session: Session, customer_id: int, waybill_no: str | None,
+                      now: datetime) -> int | None:
+    """The latest complaint of the same customer about the same waybill that is still open
+    or was received in the last 30 days: this one repeats it."""
     if not waybill_no:
-        return False
+        return None
     query = select(Complaint.id).where(
         Complaint.customer_id == customer_id, Complaint.waybill_no == waybill_no,
         or_(Complaint.status.in_(OPEN_STATUSES), Complaint.received_at >= now - REPEAT_WINDOW),
-    ).limit(1)
-    return session.execute(query).first() is not None
+    ).order_by(Complaint.id.desc()).limit(1)
+    return session.execute(query).scalar()
 
 
 def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
@@ -44,13 +46,15 @@ def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
             Complaint.customer_id == customer.id,
             Complaint.received_at >= now - REPEAT_WINDOW)).scalar()
 
+    repeat_of = earlier_complaint(session, customer.id, fields["waybill_no"], now)
     return {
+        "repeat_of": repeat_of,
         "category": fields["category"], "channel": fields["channel"],
         "region": fields["region"] or "", "customer_tier": customer.tier,
         "service_type": fields["service_type"], "impact": fields["impact"], "status": "new",
         "urgency": fields["urgency"], "level": fields["level"],
         "description": fields["description"], "waybill_no": fields["waybill_no"] or "",
-        "is_repeat": is_repeat(session, customer.id, fields["waybill_no"], now),
+        "is_repeat": repeat_of is not None,
         "customer_complaints_30d": complaints_30d,
         "hours_open": max(0.0, round((now - received).total_seconds() / 3600, 2)),
     }

@@ -5,14 +5,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, ComplaintEvent, Customer, Decision, RuleHit, Team
+from app.models import Complaint, Customer, Decision, RuleHit, Team
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services import validation as v
 from app.services.assignment import pick_assignee
 from app.services.decide import TRIAGE_TEAM, decide_intake, fallback_decision
 from app.services.facts import intake_facts
+from app.services.mail import deliver_in_background, queue_customer_mail
 from app.services.numbering import reserve_numbers
+from app.services.sla import due_times, refresh_queue_keys
 from app.services.teams import team_by_name
+from app.services.timeline import record_event  # noqa: F401 - re-exported for callers
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -93,7 +96,9 @@ def register_complaint(
 
     received = fields["received_at"]
     assignee_id = pick_assignee(session, team) if team is not None else None
+    calendar = team.calendar if team is not None else None
     complaint = Complaint(
+        repeat_of_id=facts["repeat_of"],
         assignee_id=assignee_id, status="assigned" if assignee_id else "new",
         number=reserve_numbers(session, now)[0], operator_id=actor_id,
         customer=fields["customer"], team=team, level=decision.level,
@@ -101,12 +106,16 @@ def register_complaint(
         is_repeat=facts["is_repeat"],
         **{k: val for k, val in fields.items() if k not in {"customer", "team", "level"}
            and val is not None},
-        **decision.due_times(received),
+        **due_times(received, decision.sla, calendar),
     )
+    refresh_queue_keys(complaint)
     session.add(complaint)
     session.flush()
     _record_decision(session, complaint, decision, error, actor_id, now)
+    mailed = queue_customer_mail(session, complaint, "registered")
     session.commit()
+    if mailed:
+        deliver_in_background()
     return complaint
 
 
@@ -139,12 +148,3 @@ def _record_decision(session, complaint, decision, error, actor_id, now):
         record_event(session, complaint, "assigned", at=now,
                      details={"assignee_id": complaint.assignee_id,
                               "method": complaint.team.assignment_method})
-
-
-def record_event(session, complaint, kind, *, actor_id=None, at=None, details=None):
-    event = ComplaintEvent(
-        complaint_id=complaint.id, kind=kind, actor_id=actor_id,
-        at=at or utcnow(), details=details or {},
-    )
-    session.add(event)
-    return event

@@ -1,0 +1,57 @@
+"""/api/v1/queue: the same work lists as the "My work" pages."""
+
+from flask import current_app, request
+from flask_appbuilder.api import BaseApi, expose, protect, safe
+
+from app.api.errors import domain_errors
+from app.api.visibility import current_actor
+from app.extensions import db
+from app.services import queues
+from app.services.complaints import complaint_json
+from app.services.errors import InvalidInput
+from app.timeutil import utcnow
+
+
+class QueueApi(BaseApi):
+    resource_name = "queue"
+    class_permission_name = "Complaint"
+    method_permission_name = {"get_queue": "read", "get_counts": "read", "get_load": "read"}
+    allow_browser_login = True
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    @domain_errors
+    def get_queue(self):
+        """`?view=mine|team|unassigned|at_risk|overdue` with level, category, channel, region."""
+        view = request.args.get("view", "mine")
+        filters = queues.parse_filters(request.args)
+        size = current_app.config["QUEUE_PAGE_SIZE"]
+        page = request.args.get("page", "0")
+        if not page.isdigit():
+            raise InvalidInput("page must be a whole number from 0", field="page")
+        items = queues.queue(db.session, view, current_actor(), utcnow(), filters,
+                             limit=size, offset=int(page) * size)
+        return self.response(200, view=view, page=int(page),
+                             result=[complaint_json(c) for c in items])
+
+    @expose("/counts", methods=["GET"])
+    @protect()
+    @safe
+    def get_counts(self):
+        return self.response(200, result=queues.counts(db.session, current_actor(), utcnow()))
+
+    @expose("/load", methods=["GET"])
+    @protect()
+    @safe
+    def get_load(self):
+        """Each member's open complaints, for the teams the caller leads."""
+        actor = current_actor()
+        teams = actor.lead_team_ids if not actor.is_admin else None
+        if teams is None:
+            from sqlalchemy import select
+
+            from app.models import Team
+
+            teams = set(db.session.execute(select(Team.id)).scalars())
+        return self.response(200, result=queues.member_load(db.session, teams))

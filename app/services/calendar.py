@@ -1,0 +1,83 @@
+"""Working time: due times count only a team's working hours when it has a calendar.
+
+A calendar is {"days": [0-6, Monday = 0], "start": "HH:MM", "end": "HH:MM",
+"holidays": ["YYYY-MM-DD", …]} in the office time zone; none means 24/7. Times are UTC
+in and out; the arithmetic is done on local dates, so it holds in any zone.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from app.services.errors import InvalidInput
+
+MAX_DAYS = 3 * 366  # a calendar with working time finds it well within this
+
+
+def check_calendar(calendar) -> dict | None:
+    """Validate a calendar; returns it normalised, or None for 24/7."""
+    if not calendar:
+        return None
+    if not isinstance(calendar, dict):
+        raise InvalidInput("the calendar must be an object", field="calendar")
+    days = calendar.get("days")
+    if not isinstance(days, list) or not days or any(
+            not isinstance(d, int) or not 0 <= d <= 6 for d in days):
+        raise InvalidInput("calendar days must be a non-empty list of 0 (Monday) to 6",
+                           field="calendar")
+    try:
+        start = time.fromisoformat(calendar.get("start", ""))
+        end = time.fromisoformat(calendar.get("end", ""))
+        holidays = [date.fromisoformat(h) for h in calendar.get("holidays", [])]
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"calendar times must be HH:MM and holidays YYYY-MM-DD ({exc})",
+                           field="calendar") from exc
+    if end <= start:
+        raise InvalidInput("the working day must end after it starts", field="calendar")
+    return {"days": sorted(set(days)), "start": start.isoformat("minutes"),
+            "end": end.isoformat("minutes"), "holidays": [h.isoformat() for h in holidays]}
+
+
+def _windows(calendar: dict, tz: ZoneInfo, from_utc: datetime):
+    """Working windows (UTC start, UTC end) from the local day of `from_utc` onwards."""
+    start_t, end_t = time.fromisoformat(calendar["start"]), time.fromisoformat(calendar["end"])
+    holidays = set(calendar.get("holidays", []))
+    day = from_utc.astimezone(tz).date()
+    for _ in range(MAX_DAYS):
+        if day.weekday() in calendar["days"] and day.isoformat() not in holidays:
+            yield (datetime.combine(day, start_t, tzinfo=tz).astimezone(from_utc.tzinfo),
+                   datetime.combine(day, end_t, tzinfo=tz).astimezone(from_utc.tzinfo))
+        day += timedelta(days=1)
+
+
+def add_working_time(start: datetime, duration: timedelta, calendar: dict | None,
+                     tz: ZoneInfo) -> datetime:
+    """The moment `duration` of working time after `start`."""
+    if not calendar:
+        return start + duration
+    remaining = duration
+    for win_start, win_end in _windows(calendar, tz, start):
+        if win_end <= start:
+            continue
+        begin = max(start, win_start)
+        available = win_end - begin
+        if remaining <= available:
+            return begin + remaining
+        remaining -= available
+    raise InvalidInput("the calendar has no working time in the next three years")
+
+
+def working_time_between(a: datetime, b: datetime, calendar: dict | None,
+                         tz: ZoneInfo) -> timedelta:
+    """Working time from `a` to `b` (negative when b is before a)."""
+    if not calendar:
+        return b - a
+    if b < a:
+        return -working_time_between(b, a, calendar, tz)
+    total = timedelta(0)
+    for win_start, win_end in _windows(calendar, tz, a):
+        if win_start >= b:
+            break
+        overlap = min(win_end, b) - max(win_start, a)
+        if overlap > timedelta(0):
+            total += overlap
+    return total

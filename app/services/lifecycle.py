@@ -1,0 +1,284 @@
+"""The complaint lifecycle: every action checks who may do it and in which state, names the
+version it applies to, writes the timeline, and keeps the SLA clocks and queue keys.
+
+new → assigned → in_progress ⇄ waiting_customer → resolved → closed; reopened → in_progress.
+A refused action changes nothing and says why (403 who, 409 state or version).
+"""
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.models import Complaint, SurveyToken, Team
+from app.models.choices import STATUSES
+from app.services import validation as v
+from app.services.access import FOLLOW_UP_TEAM, Actor
+from app.services.complaints import check_version, get_complaint
+from app.services.errors import Conflict, InvalidInput
+from app.services.mail import queue_customer_mail
+from app.services.sla import refresh_queue_keys, shift_for_pause
+from app.services.timeline import record_event
+from app.timeutil import utcnow
+
+RESOLUTION_KINDS = ("apology", "compensation", "redelivery", "rectification", "penalty",
+                    "explanation")
+OPEN_WORK = {"assigned", "in_progress", "reopened"}
+NOT_CLOSED = set(STATUSES) - {"closed"}
+
+
+class Step:
+    """One action: the states it starts from, and what it needs of the body."""
+
+    def __init__(self, states, fields=()):
+        self.states = set(states)
+        self.fields = set(fields) | {"version"}
+
+
+STEPS = {
+    "claim": Step({"new", "assigned", "reopened"}),
+    "assign": Step({"new", "assigned", "in_progress", "waiting_customer", "reopened"}, {"user"}),
+    "respond": Step(OPEN_WORK, {"message"}),
+    "note": Step(NOT_CLOSED, {"text", "message"}),
+    "wait_customer": Step({"in_progress"}, {"reason"}),
+    "resume": Step({"waiting_customer"}, {"message"}),
+    "propose_resolution": Step({"in_progress", "reopened"}, {"kind", "amount", "text"}),
+    "approve_resolution": Step({"in_progress", "reopened"}, {"comment"}),
+    "resolve": Step({"in_progress", "reopened"}, {"message"}),
+    "callback": Step({"resolved"}, {"reached", "satisfaction", "comment"}),
+    "close": Step({"resolved"}, {"reason"}),
+    "reopen": Step({"resolved", "closed"}, {"reason"}),
+}
+ACTIONS = tuple(STEPS) + ("attach",)
+
+
+def _team_and_calendar(complaint):
+    team = complaint.team
+    return team, (team.calendar if team else None)
+
+
+def _is_handler(actor: Actor, c: Complaint) -> bool:
+    return actor.is_admin or c.assignee_id == actor.id or actor.leads(c.team_id)
+
+
+def needs_approval(c: Complaint) -> bool:
+    limit = Decimal(current_app.config["COMPENSATION_APPROVAL_LIMIT"])
+    return c.level >= 4 or (c.resolution_kind == "compensation"
+                            and Decimal(c.resolution_amount or 0) > limit)
+
+
+def perform(session: Session, complaint_id, action: str, body: dict, actor: Actor, *,
+            now=None) -> Complaint:
+    """Apply one action; raise InvalidInput / Forbidden / Conflict / NotFound otherwise."""
+    now = now or utcnow()
+    if action not in STEPS:
+        raise InvalidInput(f"unknown action '{action}'; actions are: {', '.join(ACTIONS)}",
+                           field="action")
+    if not isinstance(body, dict):
+        raise InvalidInput("the body must be a JSON object")
+    c = get_complaint(session, complaint_id, viewer=actor)
+    step = STEPS[action]
+    p = v.Problems()
+    v.no_unknown(p, body, step.fields)
+    version = v.integer(p, body, "version", required=True, low=1)
+    p.raise_if_any(f"The '{action}' action was not applied; please correct")
+    if c.status not in step.states:
+        raise Conflict(f"cannot {action.replace('_', ' ')} complaint {c.number}: it is "
+                       f"{c.status.replace('_', ' ')}", field="status")
+    check_version(c, version)
+    details = globals()[f"_{action}"](session, c, body, actor, now)
+    refresh_queue_keys(c)
+    record_event(session, c, action, actor_id=actor.id, at=now, details=details or {})
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict(f"complaint {c.number} was changed by someone else at the same time; "
+                       "reload and try again", field="version") from exc
+    return c
+
+
+# --- the actions: each checks who, changes the complaint, returns the event's details ---
+
+def _claim(session, c, body, actor, now):
+    actor.require(actor.is_member(c.team_id), "only members of the complaint's team can claim it")
+    if c.assignee_id and c.assignee_id != actor.id:
+        raise Conflict(f"complaint {c.number} is already assigned to {c.assignee.username}; "
+                       "ask the team lead to reassign it", field="assignee")
+    c.assignee_id = actor.id
+    c.status = "assigned" if c.status == "new" else c.status
+    return {"assignee": actor.username}
+
+
+def _assign(session, c, body, actor, now):
+    actor.require(actor.leads(c.team_id), "only the team's lead can assign complaints")
+    user_id = body.get("user")
+    team: Team = c.team
+    member = next((m for m in team.members if m.id == user_id), None) if team else None
+    if member is None:
+        raise InvalidInput(f"user {user_id} is not a member of team {team.name if team else '-'}",
+                           field="user")
+    if not member.active:
+        raise InvalidInput(f"{member.username} is inactive", field="user")
+    previous = c.assignee.username if c.assignee else None
+    c.assignee_id = member.id
+    if c.status == "new":
+        c.status = "assigned"
+    return {"assignee": member.username, "previous": previous}
+
+
+def _respond(session, c, body, actor, now):
+    actor.require(_is_handler(actor, c), "only the assignee or the team lead can respond")
+    message = _text(body, "message", required=True)
+    details = {"message": message}
+    if c.first_responded_at is None:
+        c.first_responded_at = now
+        met = now <= c.first_response_due_at if c.first_response_due_at else True
+        record_event(session, c, "sla_met" if met else "sla_breached", at=now,
+                     details={"stage": "first_response"})
+    c.status = "in_progress"
+    return details
+
+
+def _note(session, c, body, actor, now):
+    actor.require(actor.is_member(c.team_id), "only the complaint's team can add notes")
+    return {"text": _text(body, "text", required=not body.get("message"))
+            or _text(body, "message", required=True), "internal": True}
+
+
+def _wait_customer(session, c, body, actor, now):
+    actor.require(_is_handler(actor, c), "only the assignee or the team lead can do this")
+    c.status, c.paused_at = "waiting_customer", now
+    record_event(session, c, "sla_paused", at=now, details={"reason": _text(body, "reason")})
+    return {"reason": _text(body, "reason")}
+
+
+def _resume(session, c, body, actor, now):
+    actor.require(_is_handler(actor, c), "only the assignee or the team lead can do this")
+    _, calendar = _team_and_calendar(c)
+    paused = c.paused_at or now
+    moved = shift_for_pause(c, paused, now, calendar)
+    c.status, c.paused_at = "in_progress", None
+    record_event(session, c, "sla_resumed", at=now, details={
+        "paused_minutes": round((now - paused).total_seconds() / 60, 1), "due": moved})
+    return {"message": _text(body, "message")}
+
+
+def _propose_resolution(session, c, body, actor, now):
+    actor.require(_is_handler(actor, c), "only the assignee or the team lead can propose")
+    p = v.Problems()
+    kind = v.one_of(p, body, "kind", list(RESOLUTION_KINDS), required=True)
+    text = v.text(p, body, "text", required=True, max_len=4000)
+    amount = None
+    if kind == "compensation":
+        raw = body.get("amount")
+        try:
+            amount = Decimal(str(raw))
+            if amount <= 0 or amount.as_tuple().exponent < -2:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            p.add("amount", "compensation needs a positive amount with at most 2 decimals")
+    elif body.get("amount") not in (None, 0):
+        p.add("amount", "only a compensation has an amount")
+    p.raise_if_any("The resolution was not proposed; please correct")
+    c.resolution_kind, c.resolution_text, c.resolution_amount = kind, text, amount
+    c.resolution_approved_by_id = c.resolution_approved_at = None
+    return {"kind": kind, "amount": str(amount) if amount is not None else None, "text": text,
+            "needs_approval": needs_approval(c)}
+
+
+def _approve_resolution(session, c, body, actor, now):
+    actor.require(actor.leads(c.team_id), "only the team lead can approve a resolution")
+    if not c.resolution_kind:
+        raise Conflict("there is no proposed resolution to approve", field="resolution")
+    if c.resolution_approved_at:
+        raise Conflict("the resolution is already approved", field="resolution")
+    c.resolution_approved_by_id, c.resolution_approved_at = actor.id, now
+    return {"kind": c.resolution_kind, "comment": _text(body, "comment")}
+
+
+def _resolve(session, c, body, actor, now):
+    actor.require(_is_handler(actor, c), "only the assignee or the team lead can resolve")
+    if not c.resolution_kind:
+        raise Conflict("propose a resolution before resolving", field="resolution")
+    if needs_approval(c) and not c.resolution_approved_at:
+        why = "level 4 or above" if c.level >= 4 else "compensation above the limit"
+        raise Conflict(f"this resolution needs a lead's approval first ({why})",
+                       field="resolution")
+    if c.first_responded_at is None:
+        raise Conflict("respond to the customer before resolving", field="status")
+    c.status, c.resolved_at = "resolved", now
+    met = now <= c.resolution_due_at if c.resolution_due_at else True
+    record_event(session, c, "sla_met" if met else "sla_breached", at=now,
+                 details={"stage": "resolution"})
+    token = SurveyToken(token=secrets.token_urlsafe(24), complaint_id=c.id, created_at=now,
+                        expires_at=now + timedelta(days=current_app.config["SURVEY_DAYS"]))
+    session.add(token)
+    survey_url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/survey/{token.token}"
+    queued = queue_customer_mail(session, c, "resolved", survey_url=survey_url,
+                                 resolution=f"{c.resolution_kind}: {c.resolution_text}")
+    return {"message": _text(body, "message"), "mail_queued": queued}
+
+
+def _callback(session, c, body, actor, now):
+    follow_up = session.query(Team.id).filter_by(name=FOLLOW_UP_TEAM).scalar()
+    actor.require(actor.is_member(c.team_id) or actor.is_member(follow_up),
+                  "only the complaint's team or the follow-up team can record a callback")
+    p = v.Problems()
+    reached = body.get("reached")
+    if not isinstance(reached, bool):
+        p.add("reached", "must be true or false")
+    satisfaction = v.integer(p, body, "satisfaction", low=1, high=5, required=reached is True)
+    comment = v.text(p, body, "comment", max_len=2000)
+    p.raise_if_any("The callback was not recorded; please correct")
+    c.callback_at, c.callback_reached, c.callback_comment = now, reached, comment
+    if reached:
+        c.satisfaction = satisfaction
+    met = now <= c.callback_due_at if c.callback_due_at else True
+    record_event(session, c, "sla_met" if met else "sla_breached", at=now,
+                 details={"stage": "callback"})
+    return {"reached": reached, "satisfaction": satisfaction, "comment": comment}
+
+
+def _close(session, c, body, actor, now):
+    reason = _text(body, "reason")
+    if c.callback_reached:
+        actor.require(_is_handler(actor, c), "only the assignee or the team lead can close")
+    else:
+        actor.require(actor.leads(c.team_id),
+                      "without a successful callback only the team lead can close")
+        if not reason:
+            raise InvalidInput("say why the complaint is closed without reaching the customer",
+                               field="reason")
+    c.status, c.closed_at, c.close_reason = "closed", now, reason
+    return {"reason": reason, "after_callback": bool(c.callback_reached)}
+
+
+def _reopen(session, c, body, actor, now):
+    actor.require(actor.is_member(c.team_id), "only the complaint's team can reopen it")
+    _, calendar = _team_and_calendar(c)
+    span = (c.resolution_due_at - c.received_at) if c.resolution_due_at else timedelta(hours=48)
+    from app.services.calendar import add_working_time
+    from app.timeutil import office_zone
+
+    c.status, c.reopen_count, c.is_repeat = "reopened", (c.reopen_count or 0) + 1, True
+    c.resolved_at = c.closed_at = None
+    c.resolution_approved_at = c.resolution_approved_by_id = None
+    c.resolution_due_at = add_working_time(now, span, calendar, office_zone())
+    c.at_risk_from = c.resolution_due_at - span * 0.2
+    return {"reason": _text(body, "reason"), "reopen_count": c.reopen_count,
+            "resolution_due_at": c.resolution_due_at.isoformat()}
+
+
+def _text(body, field, required=False):
+    value = body.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(f"{field} is required", field=field)
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text", field=field)
+    return value.strip()[:4000]

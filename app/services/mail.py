@@ -1,0 +1,154 @@
+"""Messages to customers: queued in the outbox with the action that causes them, sent
+after the commit (in the background: a slow mail server never blocks an agent), retried
+with backoff, and every outcome written on the complaint's timeline."""
+
+import logging
+import smtplib
+import string
+import threading
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Complaint, MailTemplate, Notification
+from app.services.timeline import record_event
+from app.timeutil import to_office, utcnow
+
+log = logging.getLogger(__name__)
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+
+DEFAULT_TEMPLATES = {
+    "registered": (
+        "Your complaint {number} has been registered",
+        "Dear {customer},\n\nWe have registered your complaint {number} about waybill "
+        "{waybill_no}. We will answer within {first_response}, and aim to resolve it by "
+        "{resolution_due}.\n\nParcelDesk customer service",
+    ),
+    "resolved": (
+        "Your complaint {number} has been resolved",
+        "Dear {customer},\n\nYour complaint {number} has been resolved: {resolution}\n\n"
+        "Please tell us how we did (one question): {survey_url}\n\nParcelDesk customer service",
+    ),
+}
+
+
+def ensure_default_templates(session: Session) -> None:
+    existing = set(session.execute(select(MailTemplate.key)).scalars())
+    for key, (subject, body) in DEFAULT_TEMPLATES.items():
+        if key not in existing:
+            session.add(MailTemplate(key=key, subject=subject, body=body))
+    session.commit()
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def render(text: str, values: dict) -> str:
+    """Fill {placeholders}; unknown ones stay visible instead of failing the send."""
+    return string.Formatter().vformat(text, (), _Blank(values))
+
+
+def queue_customer_mail(session: Session, complaint: Complaint, key: str, **extra) -> bool:
+    """Add a message to the outbox when the customer has an address; False otherwise."""
+    email = complaint.customer.email if complaint.customer else None
+    if not email:
+        return False
+    template = session.execute(select(MailTemplate).where(MailTemplate.key == key)).scalar()
+    subject, body = (template.subject, template.body) if template else DEFAULT_TEMPLATES[key]
+    fmt = "%Y-%m-%d %H:%M"
+    values = {
+        "number": complaint.number, "customer": complaint.customer.name,
+        "waybill_no": complaint.waybill_no or "-",
+        "resolution_due": to_office(complaint.resolution_due_at).strftime(fmt)
+        if complaint.resolution_due_at else "-",
+        "first_response": _span(complaint.first_response_due_at - complaint.received_at)
+        if complaint.first_response_due_at else "-",
+        **extra,
+    }
+    session.add(Notification(complaint_id=complaint.id, channel="email", recipient=email,
+                             subject=render(subject, values), body=render(body, values),
+                             status="pending", next_attempt_at=utcnow()))
+    return True
+
+
+def _span(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.0f} hours" if hours >= 1 else f"{delta.total_seconds() / 60:.0f} minutes"
+
+
+def send_email(config: dict, recipient: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = recipient
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"],
+                      timeout=config["SMTP_TIMEOUT"]) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USER"):
+            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+        smtp.send_message(message)
+
+
+def deliver_due(session: Session, config: dict, now=None, limit: int = 100) -> dict:
+    """Send what is due; failures are retried later (backoff), then marked failed."""
+    now = now or utcnow()
+    due = session.execute(
+        select(Notification).where(Notification.status == "pending",
+                                   or_(Notification.next_attempt_at.is_(None),
+                                       Notification.next_attempt_at <= now))
+        .order_by(Notification.id).limit(limit)).scalars().all()
+    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    for note in due:
+        note.attempts += 1
+        complaint = session.get(Complaint, note.complaint_id) if note.complaint_id else None
+        try:
+            if note.channel == "email":
+                send_email(config, note.recipient, note.subject, note.body)
+            note.status, note.sent_at, note.last_error = "sent", now, None
+            counts["sent"] += 1
+            if complaint:
+                record_event(session, complaint, "mail_sent", at=now,
+                             details={"to": note.recipient, "subject": note.subject})
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
+            note.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if note.attempts >= len(BACKOFF_MINUTES):
+                note.status = "failed"
+                counts["failed"] += 1
+            else:
+                note.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[note.attempts - 1])
+                counts["retrying"] += 1
+            if complaint:
+                record_event(session, complaint, "mail_failed", at=now, details={
+                    "to": note.recipient, "attempt": note.attempts, "error": note.last_error,
+                    "will_retry": note.status == "pending"})
+        session.commit()
+    return counts
+
+
+def deliver_in_background() -> None:
+    """Send the outbox after the request, without making anyone wait for the mail server."""
+    app = current_app._get_current_object()
+    if not app.config.get("MAIL_ENABLED", True):
+        return
+
+    def work():
+        from app.extensions import db
+
+        with app.app_context():
+            try:
+                deliver_due(db.session, app.config)
+            except Exception:  # noqa: BLE001 - the retry job will try again
+                log.exception("background mail delivery failed")
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    app.extensions.setdefault("mail_threads", []).append(thread)

@@ -1,0 +1,100 @@
+"""Work queues, sorted by the nearest due time, read through indexes on the queue keys."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Complaint, Team, team_member
+from app.models.choices import CATEGORIES, CHANNELS, OPEN_STATUSES
+from app.services import validation as v
+from app.services.access import FOLLOW_UP_TEAM, Actor
+
+VIEWS = ("mine", "team", "unassigned", "at_risk", "overdue")
+FILTERS = {"level", "category", "channel", "region"}
+
+
+def parse_filters(args: dict) -> dict:
+    p = v.Problems()
+    out = {}
+    if args.get("level") not in (None, ""):
+        out["level"] = v.integer(p, {"level": args["level"]}, "level", low=1, high=5)
+    if args.get("category"):
+        out["category"] = v.one_of(p, args, "category", list(CATEGORIES))
+    if args.get("channel"):
+        out["channel"] = v.one_of(p, args, "channel", list(CHANNELS))
+    if args.get("region"):
+        out["region"] = v.text(p, args, "region", max_len=40)
+    p.raise_if_any("The queue filters are not valid")
+    return out
+
+
+def _base(actor: Actor, filters: dict):
+    query = select(Complaint)
+    teams = actor.visible_team_ids()
+    if teams is not None:
+        visible = Complaint.team_id.in_(teams or [-1])
+        if actor.follow_up:
+            visible = visible | (Complaint.status == "resolved")
+        query = query.where(visible)
+    for name, value in filters.items():
+        query = query.where(getattr(Complaint, name) == value)
+    return query
+
+
+def _follow_up_team_id(session: Session) -> int | None:
+    return session.execute(select(Team.id).where(Team.name == FOLLOW_UP_TEAM)).scalar()
+
+
+def queue_query(session: Session, view: str, actor: Actor, now: datetime, filters: dict):
+    """The query behind a queue (without limit), ordered by nearest due time."""
+    if view not in VIEWS:
+        raise v.InvalidInput(f"view must be one of: {', '.join(VIEWS)}", field="view")
+    query = _base(actor, filters)
+    if view == "mine":
+        return query.where(Complaint.assignee_id == actor.id, Complaint.is_open) \
+            .order_by(Complaint.next_due_at)
+    if view == "unassigned":
+        return query.where(Complaint.is_open, Complaint.assignee_id.is_(None)) \
+            .order_by(Complaint.next_due_at)
+    if view == "team":
+        mine = actor.team_ids
+        if actor.follow_up:  # callbacks due after resolution are the follow-up team's work
+            query = query.where((Complaint.team_id.in_(mine) & Complaint.is_open)
+                                | (Complaint.status == "resolved"))
+        else:
+            query = query.where(Complaint.team_id.in_(mine or [-1]), Complaint.is_open)
+        # unassigned first, then by nearest due time
+        return query.order_by(Complaint.assignee_id.is_not(None), Complaint.next_due_at)
+    if view == "at_risk":
+        return query.where(Complaint.is_open, Complaint.paused_at.is_(None),
+                           Complaint.next_due_at > now, Complaint.next_warn_at <= now) \
+            .order_by(Complaint.next_due_at)
+    return query.where(Complaint.is_open, Complaint.paused_at.is_(None),
+                       Complaint.next_due_at <= now).order_by(Complaint.next_due_at)
+
+
+def queue(session: Session, view: str, actor: Actor, now: datetime, filters=None,
+          limit: int = 50, offset: int = 0) -> list[Complaint]:
+    query = queue_query(session, view, actor, now, filters or {})
+    return list(session.execute(query.limit(limit).offset(offset)).scalars())
+
+
+def counts(session: Session, actor: Actor, now: datetime) -> dict:
+    return {view: session.execute(select(func.count()).select_from(
+        queue_query(session, view, actor, now, {}).order_by(None).subquery())).scalar()
+        for view in VIEWS}
+
+
+def member_load(session: Session, team_ids) -> list[dict]:
+    """Per member of these teams: open complaints and their weight (sum of levels)."""
+    rows = session.execute(
+        select(team_member.c.team_id, team_member.c.user_id,
+               func.count(Complaint.id), func.coalesce(func.sum(Complaint.level), 0))
+        .select_from(team_member)
+        .outerjoin(Complaint, (Complaint.assignee_id == team_member.c.user_id)
+                   & (Complaint.team_id == team_member.c.team_id)
+                   & Complaint.status.in_(OPEN_STATUSES))
+        .where(team_member.c.team_id.in_(team_ids or [-1]))
+        .group_by(team_member.c.team_id, team_member.c.user_id)).all()
+    return [{"team_id": t, "user_id": u, "open": n, "load": int(w)} for t, u, n, w in rows]
