@@ -91,6 +91,7 @@ def load_config() -> dict:
         "FAB_CREATE_DB": False,  # the schema is created by Alembic only
         "FAB_SECURITY_MANAGER_CLASS": "app.security.ParcelDeskSecurityManager",
         "FAB_INDEX_VIEW": "app.views.home.HomeView",
+        "FAB_BASE_TEMPLATE": "parceldesk_base.html",
         "FAB_API_MAX_PAGE_SIZE": 500,
         "AUTH_ROLE_ADMIN": "Admin",
         "AUTH_ROLE_PUBLIC": "Public",

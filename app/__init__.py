@@ -37,6 +37,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_views(appbuilder)
         register_apis(appbuilder)
 
+    from app.public import bp as public_pages
+
+    app.register_blueprint(public_pages)
     from app.cli import register_cli
 
     register_cli(app)

@@ -20,7 +20,7 @@ MODEL_VIEW_METHODS = {
     "api_get": "read", "api_column_add": "write", "api_column_edit": "write",
     "api_create": "write", "api_update": "write", "api_delete": "delete",
     "add": "write", "edit": "write", "delete": "delete", "action": "write",
-    "action_post": "write",
+    "action_post": "write", "act": "write", "queue": "read",
 }
 REST_API_METHODS = {
     "get": "read", "get_list": "read", "info": "read",
@@ -50,7 +50,8 @@ GRANTS: dict[str, dict[str, set[str]]] = {
 # Menu entries each role sees, by menu name.
 POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
                              ("grading", "routing", "sla", "escalation", "warning")}
-WORK_MENUS = {"Work", "Complaints", "Customers", "Teams"}
+WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work"} | {
+    f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
 MENUS = {
     POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
     TEAM_LEAD: WORK_MENUS | POLICY_MENUS,

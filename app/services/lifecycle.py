@@ -19,7 +19,7 @@ from app.services import validation as v
 from app.services.access import FOLLOW_UP_TEAM, Actor
 from app.services.complaints import check_version, get_complaint
 from app.services.errors import Conflict, InvalidInput
-from app.services.mail import queue_customer_mail
+from app.services.mail import deliver_in_background, queue_customer_mail
 from app.services.sla import refresh_queue_keys, shift_for_pause
 from app.services.timeline import record_event
 from app.timeutil import utcnow
@@ -98,6 +98,8 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
         session.rollback()
         raise Conflict(f"complaint {c.number} was changed by someone else at the same time; "
                        "reload and try again", field="version") from exc
+    if details and details.get("mail_queued"):
+        deliver_in_background()
     return c
 
 

@@ -4,8 +4,10 @@ from flask_babel import lazy_gettext as _
 
 from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.mail import MailTemplateView
 from app.views.policy import KIND_TITLES, PolicyView
 from app.views.teams import TeamComplaintsView, TeamView
+from app.views.work import QUEUE_TITLES, WorkView
 
 
 def register_views(appbuilder) -> None:
@@ -17,6 +19,13 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(CustomerView, "Customers", label=_("Customers"), icon="fa-user",
                         category="Work")
     appbuilder.add_view(TeamView, "Teams", label=_("Teams"), icon="fa-users", category="Work")
+    appbuilder.add_view_no_menu(WorkView)
+    for view in ("mine", "team", "at_risk", "overdue"):
+        appbuilder.add_link(f"work-{view}", href=f"/work/{view}", label=QUEUE_TITLES[view],
+                            icon="fa-tasks", category="My work", category_label=_("My work"),
+                            category_icon="fa-list", baseview=WorkView)
+    appbuilder.add_view(MailTemplateView, "Mail templates", label=_("Mail templates"),
+                        icon="fa-envelope", category="Security")
     appbuilder.add_view_no_menu(PolicyView)
     for kind, title in KIND_TITLES.items():
         appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,

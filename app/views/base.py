@@ -3,10 +3,22 @@
 from flask_appbuilder import ModelView
 
 from app.security import MODEL_VIEW_METHODS
+from app.timeutil import to_office
 from app.views.labels import LABELS
+
+TIME_COLUMNS = (
+    "received_at", "first_response_due_at", "resolution_due_at", "callback_due_at",
+    "first_responded_at", "resolved_at", "closed_at", "created_at", "at", "uploaded_at",
+)
+
+
+def office_time(value):
+    """Stored in UTC, shown in the office's time zone."""
+    return to_office(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class DomainModelView(ModelView):
     method_permission_name = MODEL_VIEW_METHODS
     label_columns = LABELS
+    formatters_columns = {name: office_time for name in TIME_COLUMNS}
     page_size = 25

@@ -1,16 +1,21 @@
-from flask import flash, g
-from flask_appbuilder import expose, has_access
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
+from app.api.visibility import VISIBLE
 from app.extensions import db
 from app.models import Attachment, Complaint, ComplaintEvent
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
+from app.services.access import actor_for
 from app.services.complaints import decisions_of
-from app.services.errors import DomainError
+from app.services.errors import DomainError, InvalidInput
 from app.services.intake import register_complaint
+from app.services.lifecycle import RESOLUTION_KINDS, perform
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
+from app.views.complaint_page import available_actions, linked, sla_strip
 from app.views.fields import choice_field, optional_datetime_field
 
 
@@ -31,6 +36,14 @@ class ComplaintAttachmentView(DomainModelView):
     include_route_methods = {"list"}
 
 
+STAGE_LABELS = {"first_response": _("First response"), "resolution": _("Resolution"),
+                "callback": _("Callback")}
+SLA_STATE_LABELS = {"met": _("met"), "breached": _("breached"), "overdue": _("overdue"),
+                    "at_risk": _("at risk"), "running": _("running"), "paused": _("paused"),
+                    "waiting": _("not started")}
+RESOLUTION_NAMES = {"apology": _("Apology"), "compensation": _("Compensation"),
+                    "redelivery": _("Redelivery"), "rectification": _("Rectification"),
+                    "penalty": _("Penalty"), "explanation": _("Explanation")}
 KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
 
 
@@ -48,8 +61,44 @@ def form_to_intake(form_data: dict) -> dict:
     return data
 
 
+def form_to_action(form) -> dict:
+    """HTML form fields to an action body: numbers and yes/no as JSON would carry them."""
+    body = {}
+    for key, value in form.items():
+        if key == "csrf_token" or value == "":
+            continue
+        if key in ("version", "user", "satisfaction"):
+            body[key] = int(value) if value.lstrip("-").isdigit() else value
+        elif key == "reached":
+            body[key] = value == "yes"
+        elif key == "amount":
+            try:
+                body[key] = float(value)
+            except ValueError:
+                body[key] = value
+        else:
+            body[key] = value
+    return body
+
+
+def _attach_from_form(pk, actor):
+    from app.services.attachments import add_attachment
+    from app.services.complaints import check_version, get_complaint
+
+    complaint = get_complaint(db.session, pk, viewer=actor)
+    actor.require(actor.is_member(complaint.team_id), "only the complaint's team can attach")
+    check_version(complaint, int(request.form.get("version", "0") or 0))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("choose a file to attach", field="file")
+    add_attachment(db.session, complaint.id, upload.filename, upload.read(),
+                   instance_path=current_app.instance_path,
+                   max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=actor.id)
+
+
 class ComplaintView(DomainModelView):
     datamodel = SQLAInterface(Complaint)
+    base_filters = VISIBLE
     class_permission_name = "Complaint"
     list_title = _("Complaints")
     show_title = _("Complaint")
@@ -97,15 +146,63 @@ class ComplaintView(DomainModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
-        """FAB's show page plus the "why this team / level / deadline" panel."""
-        widgets = self._show(pk)
+        """FAB's show page plus actions, the SLA strip, linked complaints and the
+        "why this team / level / deadline" panel."""
         complaint = self.datamodel.get(pk, self._base_filters)
+        if complaint is None:
+            abort(404)
+        widgets = self._show(pk)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-            related_views=self._related_views,
-            decisions=decisions_of(complaint) if complaint else [],
-            kind_labels=KIND_LABELS,
+            related_views=self._related_views, complaint=complaint,
+            decisions=decisions_of(complaint), kind_labels=KIND_LABELS,
+            actions=available_actions(complaint), strip=sla_strip(complaint),
+            linked=linked(db.session, complaint), csrf=generate_csrf(),
+            resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
+            stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
         )
+
+    @expose("/act/<pk>/<name>", methods=["POST"])
+    @has_access
+    def act(self, pk, name):
+        """The page's action buttons: the same service as the API."""
+        try:
+            if current_app.config.get("WTF_CSRF_ENABLED", True):
+                validate_csrf(request.form.get("csrf_token"))
+            actor = actor_for(db.session, g.user)
+            if name == "attach":
+                _attach_from_form(pk, actor)
+            else:
+                perform(db.session, pk, name, form_to_action(request.form), actor)
+            flash(_("Done: %(action)s", action=name.replace("_", " ")), "success")
+        except ValidationError:
+            flash(_("The form expired; please try again."), "danger")
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                abort(404)
+            details = "; ".join(f"{k}: {v}" for k, v in (exc.details or {}).items()
+                                if isinstance(exc.details, dict))
+            flash(exc.message + (f" ({details})" if details else ""), "danger")
+        return redirect(url_for(".show", pk=pk))
+
+    @action("claim_selected", _("Claim"), _("Claim the selected complaints?"), "fa-hand-paper-o")
+    def claim_selected(self, items):
+        """Bulk claim from a list: each complaint is claimed at the version shown."""
+        actor = actor_for(db.session, g.user)
+        items = items if isinstance(items, list) else [items]
+        done, refused = 0, []
+        for item in items:
+            try:
+                perform(db.session, item.id, "claim", {"version": item.version}, actor)
+                done += 1
+            except DomainError as exc:
+                db.session.rollback()
+                refused.append(f"{item.number}: {exc.message}")
+        flash(_("Claimed %(n)d complaint(s)", n=done), "success" if done else "warning")
+        for message in refused:
+            flash(message, "warning")
+        return redirect(self.get_redirect())
 
     def _add(self):
         """Register through the intake service, the same path as the API."""

@@ -1,6 +1,7 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
+from app.api.visibility import VISIBLE
 from app.models import Complaint, Team
 from app.views.base import DomainModelView
 
@@ -10,6 +11,7 @@ class TeamComplaintsView(DomainModelView):
 
     datamodel = SQLAInterface(Complaint)
     class_permission_name = "Complaint"
+    base_filters = VISIBLE
     list_columns = ["number", "received_at", "category", "level", "status", "assignee"]
     base_order = ("received_at", "desc")
     include_route_methods = {"list", "show"}

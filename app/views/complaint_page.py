@@ -1,0 +1,64 @@
+"""What the complaint page shows beyond FAB's fields: allowed actions, the SLA strip,
+linked complaints."""
+
+from sqlalchemy import select
+
+from app.models import Complaint
+from app.services.lifecycle import STEPS, needs_approval
+from app.services.sla import stage
+from app.timeutil import to_office, utcnow
+
+STAGES = (("first_response", "first_response_due_at", "first_responded_at"),
+          ("resolution", "resolution_due_at", "resolved_at"),
+          ("callback", "callback_due_at", "callback_at"))
+
+
+def _human(delta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    return (f"{days}d " if days else "") + f"{hours}h {minutes:02d}m"
+
+
+def sla_strip(c: Complaint, now=None) -> list[dict]:
+    """Per stage: due time, and time left, time overdue, met or breached."""
+    now = now or utcnow()
+    current = stage(c)
+    out = []
+    for name, due_field, done_field in STAGES:
+        due, done = getattr(c, due_field), getattr(c, done_field)
+        if due is None:
+            continue
+        if done is not None:
+            state = "met" if done <= due else "breached"
+            text = ""
+        elif c.paused_at is not None and name == current:
+            state, text = "paused", _human(due - c.paused_at)
+        elif name == current or (name == "resolution" and current == "first_response"):
+            state = "overdue" if now > due else (
+                "at_risk" if c.next_warn_at and now >= c.next_warn_at and name == current
+                else "running")
+            text = _human(due - now)
+        else:
+            state, text = "waiting", ""
+        out.append({"stage": name, "due": to_office(due), "state": state, "text": text})
+    return out
+
+
+def available_actions(c: Complaint) -> list[str]:
+    actions = [name for name, step in STEPS.items() if c.status in step.states]
+    if "approve_resolution" in actions and (not c.resolution_kind or c.resolution_approved_at
+                                            or not needs_approval(c)):
+        actions.remove("approve_resolution")
+    if c.status != "closed":
+        actions.append("attach")
+    return actions
+
+
+def linked(session, c: Complaint) -> list[Complaint]:
+    """Same customer and waybill: the complaint's history."""
+    if not c.waybill_no:
+        return []
+    return list(session.execute(select(Complaint).where(
+        Complaint.customer_id == c.customer_id, Complaint.waybill_no == c.waybill_no,
+        Complaint.id != c.id).order_by(Complaint.received_at)).scalars())
