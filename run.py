@@ -18,6 +18,10 @@ def main() -> None:
 
     with app.app_context():
         bootstrap()
+    if app.config["SCHEDULER_ENABLED"]:
+        from app.jobs.scheduler import JobScheduler
+
+        JobScheduler(app).start_in_background()  # waits as standby if another one leads
     host, port = app.config["HOST"], app.config["PORT"]
     print(f"ParcelDesk is serving on http://{host}:{port}/", flush=True)
     app.run(host=host, port=port, threaded=True, use_reloader=False)

@@ -133,7 +133,48 @@ def rules_export(directory: str) -> None:
         click.echo(f"{target / (kind + '.json')}: {kind} version {doc['version']}")
 
 
+jobs_cli = AppGroup("jobs", help="Scheduled jobs, one pass at a time.")
+scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
+
+
+@jobs_cli.command("run")
+@click.argument("job", type=click.Choice(["escalation", "warnings", "outbox"]))
+def jobs_run(job: str) -> None:
+    """Run one pass of JOB now and print what it did."""
+    import json
+
+    from app.jobs.runs import run_job
+
+    run = run_job(job, holder="cli")
+    click.echo(f"{job}: {run.status} in "
+               f"{(run.finished_at - run.started_at).total_seconds():.2f} s")
+    click.echo(json.dumps(run.details or {}, indent=2, default=str))
+    if run.status != "ok":
+        click.echo(run.error, err=True)
+        raise SystemExit(1)
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler in this process (standby while another one leads)."""
+    import signal
+
+    from flask import current_app
+
+    from app.jobs.scheduler import JobScheduler
+
+    scheduler = JobScheduler(current_app._get_current_object())
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.stop())
+    click.echo(f"scheduler {scheduler.holder}: starting")
+    try:
+        scheduler.run_forever(echo=lambda m: click.echo(m))
+    except KeyboardInterrupt:
+        scheduler.stop()
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(scheduler_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(init_command)

@@ -36,7 +36,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
     },
     TEAM_LEAD: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
-        "RuleSet": {READ, SIMULATE},
+        "RuleSet": {READ, SIMULATE}, "Alert": {READ, WRITE}, "JobRun": {READ},
     },
     AGENT: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
@@ -44,7 +44,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
     },
     AUDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
-        "RuleSet": {READ, SIMULATE},
+        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ},
     },
 }
 # Menu entries each role sees, by menu name.
@@ -52,11 +52,12 @@ POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
                              ("grading", "routing", "sla", "escalation", "warning")}
 WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work"} | {
     f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
+MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
 MENUS = {
     POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
-    TEAM_LEAD: WORK_MENUS | POLICY_MENUS,
+    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
     AGENT: WORK_MENUS | POLICY_MENUS,
-    AUDITOR: WORK_MENUS | POLICY_MENUS,
+    AUDITOR: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [

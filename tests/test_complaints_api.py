@@ -102,7 +102,7 @@ def test_unknown_complaint_is_404(client, as_user):
 
 
 def test_edit_requires_current_version(client, as_user, customer_id, session):
-    headers = as_user("agent")
+    headers = as_user("admin")  # moves it to another team, which an agent would then not see
     cid = client.post("/api/v1/complaints/", json=valid(customer_id),
                       headers=headers).get_json()["id"]
     team = session.query(Team).filter_by(name="Finance").one()

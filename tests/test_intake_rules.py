@@ -78,7 +78,7 @@ def test_decisions_endpoint_explains(client, as_user, customer_id):
         "customer": customer_id, "channel": "web", "category": "damage",
         "description": "Crushed box"}).get_json()
     body = client.get(f"/api/v1/complaints/{created['id']}/decisions",
-                      headers=as_user("agent")).get_json()["result"]
+                      headers=as_user("claims_agent")).get_json()["result"]
     assert len(body) == 1
     decision = body[0]
     assert decision["error"] is None

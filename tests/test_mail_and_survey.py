@@ -69,7 +69,7 @@ def test_registration_mail_is_sent_in_the_background(session, customer_id, smtp,
     for thread in app.extensions.get("mail_threads", []):
         thread.join(5)
     session.expire_all()
-    assert "mail_sent" in [e.kind for e in session.get(Complaint, c.id).events]
+    assert "email_sent" in [e.kind for e in session.get(Complaint, c.id).events]
 
 
 def test_failed_send_is_retried_and_recorded_without_blocking(session, customer_id, app):
@@ -82,7 +82,7 @@ def test_failed_send_is_retried_and_recorded_without_blocking(session, customer_
     note = session.query(Notification).one()
     assert note.status == "pending" and note.attempts == 1 and note.next_attempt_at > utcnow()
     assert deliver_due(session, app.config)["retrying"] == 0  # not due yet
-    events = [e for e in session.get(Complaint, c.id).events if e.kind == "mail_failed"]
+    events = [e for e in session.get(Complaint, c.id).events if e.kind == "email_failed"]
     assert events and events[0].details["will_retry"] is True
 
 

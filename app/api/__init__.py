@@ -1,5 +1,6 @@
 """REST APIs under /api/v1/."""
 
+from app.api.alerts import AlertApi
 from app.api.complaints import ComplaintApi
 from app.api.customers import CustomerApi
 from app.api.queue import QueueApi
@@ -8,5 +9,5 @@ from app.api.teams import TeamApi
 
 
 def register_apis(appbuilder) -> None:
-    for api in (ComplaintApi, CustomerApi, TeamApi, RuleSetApi, QueueApi):
+    for api in (ComplaintApi, CustomerApi, TeamApi, RuleSetApi, QueueApi, AlertApi):
         appbuilder.add_api(api)

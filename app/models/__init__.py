@@ -10,10 +10,27 @@ from app.models.complaint import (
     SurveyToken,
 )
 from app.models.customer import Customer
-from app.models.policy import Decision, RuleHit, RuleSetDraft, RuleSetVersion
+from app.models.policy import (
+    Alert,
+    Decision,
+    EscalationMark,
+    JobRun,
+    JobSetting,
+    RuleHit,
+    RuleSetDraft,
+    RuleSetVersion,
+    SchedulerLease,
+    Webhook,
+)
 from app.models.team import Team, team_member
 
 __all__ = [
+    "Alert",
+    "EscalationMark",
+    "JobRun",
+    "JobSetting",
+    "SchedulerLease",
+    "Webhook",
     "Attachment",
     "Complaint",
     "ComplaintEvent",

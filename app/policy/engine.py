@@ -65,6 +65,7 @@ class Outcome:
     fired: list[str]
     decisions: list[dict]
     compact_trace: list[tuple]
+    by_rule: list[tuple] = field(default_factory=list)  # (rule name, its decisions)
 
     @property
     def trace(self) -> list[dict]:
@@ -229,7 +230,7 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True) -> Ou
     variables_cls, actions_cls = CLASSES[ruleset.kind]
     evaluation = _Evaluation(variables_cls(facts))
     decisions = actions_cls()
-    fired, rules_trace = [], []
+    fired, rules_trace, by_rule = [], [], []
     if trace or ruleset.index_variable is None:
         rules = ruleset.enabled
     else:
@@ -243,7 +244,9 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True) -> Ou
             rules_trace.append((rule.name, matched, conditions))
         if matched:
             fired.append(rule.name)
+            before = len(decisions.taken)
             do_actions(rule.actions, decisions)
+            by_rule.append((rule.name, decisions.taken[before:]))
             if first_match:
                 break
-    return Outcome(ruleset.kind, ruleset.version, fired, decisions.taken, rules_trace)
+    return Outcome(ruleset.kind, ruleset.version, fired, decisions.taken, rules_trace, by_rule)

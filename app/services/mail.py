@@ -2,10 +2,13 @@
 after the commit (in the background: a slow mail server never blocks an agent), retried
 with backoff, and every outcome written on the complaint's timeline."""
 
+import hashlib
+import hmac
 import logging
 import smtplib
 import string
 import threading
+import urllib.request
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -96,6 +99,26 @@ def send_email(config: dict, recipient: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post_webhook(session: Session, config: dict, recipient: str, body: str) -> None:
+    """POST the JSON body, signed with the hook's secret (header X-ParcelDesk-Signature)."""
+    from app.models import Webhook
+
+    name = recipient.split(":", 1)[1]
+    hook = session.execute(select(Webhook).where(Webhook.name == name)).scalar()
+    if hook is None or not hook.active:
+        raise LookupError(f"webhook '{name}' does not exist or is inactive")
+    data = body.encode("utf-8")
+    request = urllib.request.Request(hook.url, data=data, method="POST", headers={
+        "Content-Type": "application/json", "X-ParcelDesk-Signature": sign(hook.secret, data)})
+    with urllib.request.urlopen(request, timeout=config.get("WEBHOOK_TIMEOUT", 5)) as response:
+        if not 200 <= response.status < 300:
+            raise OSError(f"webhook answered {response.status}")
+
+
 def deliver_due(session: Session, config: dict, now=None, limit: int = 100) -> dict:
     """Send what is due; failures are retried later (backoff), then marked failed."""
     now = now or utcnow()
@@ -111,10 +134,12 @@ def deliver_due(session: Session, config: dict, now=None, limit: int = 100) -> d
         try:
             if note.channel == "email":
                 send_email(config, note.recipient, note.subject, note.body)
+            elif note.channel == "webhook":
+                post_webhook(session, config, note.recipient, note.body)
             note.status, note.sent_at, note.last_error = "sent", now, None
             counts["sent"] += 1
             if complaint:
-                record_event(session, complaint, "mail_sent", at=now,
+                record_event(session, complaint, f"{note.channel}_sent", at=now,
                              details={"to": note.recipient, "subject": note.subject})
         except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
             note.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -125,7 +150,7 @@ def deliver_due(session: Session, config: dict, now=None, limit: int = 100) -> d
                 note.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[note.attempts - 1])
                 counts["retrying"] += 1
             if complaint:
-                record_event(session, complaint, "mail_failed", at=now, details={
+                record_event(session, complaint, f"{note.channel}_failed", at=now, details={
                     "to": note.recipient, "attempt": note.attempts, "error": note.last_error,
                     "will_retry": note.status == "pending"})
         session.commit()

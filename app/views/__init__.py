@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _
 
 from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView
 from app.views.policy import KIND_TITLES, PolicyView
 from app.views.teams import TeamComplaintsView, TeamView
@@ -26,6 +27,17 @@ def register_views(appbuilder) -> None:
                             category_icon="fa-list", baseview=WorkView)
     appbuilder.add_view(MailTemplateView, "Mail templates", label=_("Mail templates"),
                         icon="fa-envelope", category="Security")
+    appbuilder.add_view(OpenAlertView, "Open alerts", label=_("Open alerts"), icon="fa-bell",
+                        category="Monitoring", category_label=_("Monitoring"),
+                        category_icon="fa-heartbeat")
+    appbuilder.add_view(AlertView, "All alerts", label=_("All alerts"), icon="fa-bell-o",
+                        category="Monitoring")
+    appbuilder.add_view(JobRunView, "Job runs", label=_("Job runs"), icon="fa-history",
+                        category="Monitoring")
+    appbuilder.add_view(JobSettingView, "Job intervals", label=_("Job intervals"),
+                        icon="fa-clock-o", category="Monitoring")
+    appbuilder.add_view(WebhookView, "Webhooks", label=_("Webhooks"), icon="fa-plug",
+                        category="Monitoring")
     appbuilder.add_view_no_menu(PolicyView)
     for kind, title in KIND_TITLES.items():
         appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,

@@ -1,0 +1,103 @@
+"""The escalation sweep: the `escalation` rules over every open complaint. Each rule acts
+at most once per complaint and SLA stage (a mark remembers it; a new stage re-arms it),
+so a second sweep changes nothing."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.jobs.notify import queue_notice
+from app.models import Complaint, Customer, EscalationMark, Team
+from app.models.choices import OPEN_STATUSES
+from app.policy import store
+from app.policy.engine import evaluate
+from app.services.facts import escalation_facts
+from app.services.sla import refresh_queue_keys, stage
+from app.services.teams import team_by_name
+from app.services.timeline import record_event
+from app.timeutil import utcnow
+
+COLUMNS = [getattr(Complaint, name) for name in (
+    "id", "number", "customer_id", "category", "channel", "region", "service_type", "impact",
+    "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
+    "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
+    "first_responded_at", "resolution_due_at", "resolved_at", "team_id")]
+BATCH = 2000
+
+
+def sweep(session: Session, now=None) -> dict:
+    """One pass; returns what it evaluated and did."""
+    now = now or utcnow()
+    ruleset = store.compiled(session, "escalation")
+    teams = dict(session.execute(select(Team.id, Team.name)).all())
+    open_per_customer = dict(session.execute(
+        select(Complaint.customer_id, func.count()).where(Complaint.is_open)
+        .group_by(Complaint.customer_id)).all())
+    marks = set(session.execute(select(EscalationMark.complaint_id, EscalationMark.rule,
+                                       EscalationMark.stage)).all())
+    rows = session.execute(
+        select(*COLUMNS, Customer.tier.label("customer_tier"))
+        .join(Customer, Customer.id == Complaint.customer_id)
+        .where(Complaint.is_open, Complaint.status.in_(OPEN_STATUSES),
+               Complaint.paused_at.is_(None))
+        .execution_options(yield_per=BATCH)).all()
+    evaluated, todo = 0, []
+    for row in rows:
+        facts = escalation_facts(row, now, team_name=teams.get(row.team_id),
+                                 customer_open=open_per_customer.get(row.customer_id, 0))
+        out = evaluate(ruleset, facts, trace=False)
+        evaluated += 1
+        current = stage(row)
+        due = [(name, decisions) for name, decisions in out.by_rule
+               if (row.id, name, current) not in marks]
+        if due:
+            todo.append((row.id, current, facts, due))
+    actions = skipped = 0
+    for complaint_id, current, facts, due in todo:
+        try:
+            actions += _apply(session, complaint_id, current, facts, due, now)
+            session.commit()
+        except StaleDataError:
+            session.rollback()  # an agent changed it meanwhile; the next sweep looks again
+            skipped += 1
+    return {"evaluated": evaluated, "complaints_acted_on": len(todo) - skipped,
+            "actions": actions, "skipped_changed": skipped, "version": ruleset.version}
+
+
+def _apply(session, complaint_id, current, facts, due, now) -> int:
+    c = session.get(Complaint, complaint_id)
+    done = 0
+    values = {**facts, "number": c.number}
+    for rule, decisions in due:
+        session.add(EscalationMark(complaint_id=c.id, rule=rule, stage=current, at=now))
+        for decision in decisions:
+            name, params = decision["action"], decision["params"]
+            details = {"rule": rule, "stage": current, **params}
+            if name == "escalate":
+                target = team_by_name(session, params["to_team"])
+                if target is None or target.id == c.team_id:
+                    continue
+                details["from_team"] = c.team.name if c.team else None
+                c.team, c.assignee_id = target, None
+                c.escalation_count = (c.escalation_count or 0) + 1
+                queue_notice(session, "team_lead", "Complaint {number} was escalated to your "
+                             "team: " + params.get("reason", ""), values, complaint=c,
+                             subject=f"Escalated: {c.number}")
+                kind = "escalated"
+            elif name == "raise_level":
+                before = c.level
+                c.level = min(5, c.level + int(params.get("by", 1)))
+                details["from_level"], details["to_level"] = before, c.level
+                kind = "level_raised"
+            elif name == "notify":
+                details["queued"] = queue_notice(session, params["target"], params["message"],
+                                                 values, complaint=c,
+                                                 subject=f"ParcelDesk: {c.number}")
+                kind = "notified"
+            else:  # mark_at_risk
+                c.tags = sorted(set(c.tags or []) | {"at_risk"})
+                kind = "marked_at_risk"
+            record_event(session, c, kind, at=now, details=details)
+            done += 1
+    refresh_queue_keys(c)
+    return done

@@ -1,0 +1,62 @@
+"""Running a job once: recorded as a JobRun; a failure is recorded and raises an alert."""
+
+import logging
+import traceback
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import JobRun
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+JOBS = ("escalation", "warnings", "outbox")
+DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60}
+
+
+def job_function(name):
+    if name == "escalation":
+        from app.jobs.escalation import sweep
+
+        return lambda session, now: sweep(session, now)
+    if name == "warnings":
+        from app.jobs.warnings import run_warnings
+
+        return lambda session, now: run_warnings(
+            session, now, resolve_after=current_app.config["ALERT_RESOLVE_AFTER"])
+    if name == "outbox":
+        from app.services.mail import deliver_due
+
+        return lambda session, now: deliver_due(session, current_app.config, now)
+    raise KeyError(name)
+
+
+def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
+    """Run one pass of `name` in the current app context and record it."""
+    session = db.session
+    run = JobRun(job=name, holder=holder, started_at=utcnow(), status="running")
+    session.add(run)
+    session.commit()
+    run_id = run.id
+    try:
+        result = job_function(name)(session, now or utcnow())
+    except Exception as exc:  # noqa: BLE001 - recorded, alerted, and the next run goes on
+        session.rollback()
+        log.exception("job %s failed", name)
+        run = session.get(JobRun, run_id)
+        run.status, run.finished_at = "failed", utcnow()
+        run.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:4000]
+        from app.jobs.warnings import raise_alert
+
+        raise_alert(session, f"job:{name}", "job", name, "critical",
+                    f"The {name} job failed: {type(exc).__name__}: {exc}", {}, run.finished_at)
+        session.commit()
+        return run
+    run = session.get(JobRun, run_id)
+    run.status, run.finished_at = "ok", utcnow()
+    run.evaluated = int(result.get("evaluated", result.get("sent", 0)) or 0)
+    run.actions = int(result.get("actions", result.get("alerts_raised_or_updated",
+                                                      result.get("retrying", 0))) or 0)
+    run.details = result
+    session.commit()
+    return run

@@ -1,0 +1,32 @@
+"""Acknowledging and resolving alerts by hand."""
+
+from sqlalchemy.orm import Session
+
+from app.models import Alert
+from app.services.errors import Conflict, NotFound
+from app.timeutil import utcnow
+
+
+def _get(session: Session, alert_id) -> Alert:
+    alert = session.get(Alert, alert_id) if str(alert_id).isdigit() else None
+    if alert is None:
+        raise NotFound(f"no alert with id {alert_id}")
+    return alert
+
+
+def acknowledge(session: Session, alert_id, user_id) -> Alert:
+    alert = _get(session, alert_id)
+    if alert.state != "open":
+        raise Conflict(f"the alert is {alert.state}; only open alerts can be acknowledged")
+    alert.state, alert.acknowledged_by_id, alert.acknowledged_at = "acknowledged", user_id, utcnow()
+    session.commit()
+    return alert
+
+
+def resolve(session: Session, alert_id) -> Alert:
+    alert = _get(session, alert_id)
+    if alert.state == "resolved":
+        raise Conflict("the alert is already resolved")
+    alert.state, alert.resolved_at = "resolved", utcnow()
+    session.commit()
+    return alert
