@@ -173,3 +173,13 @@ def test_escalate_moves_the_complaint_and_keeps_history(session, customer_id):
     assert escalated.details["to_team"] == "Management"
     assert c.team == session.query(Team).filter_by(name="Management").one()
     assert c.assignee_id is None
+
+
+def test_sweep_writes_each_breach_once(session, customer_id):
+    c = complaint(session, customer_id)
+    past = c.first_response_due_at + timedelta(minutes=1)
+    sweep(session, now=past)
+    sweep(session, now=past + timedelta(minutes=1))
+    session.expire_all()
+    breaches = [e for e in session.get(Complaint, c.id).events if e.kind == "sla_breached"]
+    assert [e.details["stage"] for e in breaches] == ["first_response"]

@@ -23,6 +23,8 @@ COLUMNS = [getattr(Complaint, name) for name in (
     "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
     "first_responded_at", "resolution_due_at", "resolved_at", "team_id")]
 BATCH = 2000
+COMMIT_EVERY = 500
+BREACH = "sla:breached"  # a mark of its own: the breach is written once per stage
 
 
 def sweep(session: Session, now=None) -> dict:
@@ -50,16 +52,27 @@ def sweep(session: Session, now=None) -> dict:
         current = stage(row)
         due = [(name, decisions) for name, decisions in out.by_rule
                if (row.id, name, current) not in marks]
+        stage_due = row.first_response_due_at if current == "first_response" else \
+            row.resolution_due_at
+        if stage_due and stage_due < now and (row.id, BREACH, current) not in marks:
+            due.append((BREACH, [{"action": "record_breach", "params": {}}]))
         if due:
             todo.append((row.id, current, facts, due))
     actions = skipped = 0
-    for complaint_id, current, facts, due in todo:
-        try:
-            actions += _apply(session, complaint_id, current, facts, due, now)
+    for start in range(0, len(todo), COMMIT_EVERY):
+        chunk = todo[start:start + COMMIT_EVERY]
+        try:  # one commit per chunk: per-complaint commits made the first sweep slow
+            actions += sum(_apply(session, *item, now) for item in chunk)
             session.commit()
         except StaleDataError:
-            session.rollback()  # an agent changed it meanwhile; the next sweep looks again
-            skipped += 1
+            session.rollback()  # an agent changed one meanwhile: redo this chunk one by one
+            for item in chunk:
+                try:
+                    actions += _apply(session, *item, now)
+                    session.commit()
+                except StaleDataError:
+                    session.rollback()  # the next sweep looks at it again
+                    skipped += 1
     return {"evaluated": evaluated, "complaints_acted_on": len(todo) - skipped,
             "actions": actions, "skipped_changed": skipped, "version": ruleset.version}
 
@@ -89,6 +102,9 @@ def _apply(session, complaint_id, current, facts, due, now) -> int:
                 c.level = min(5, c.level + int(params.get("by", 1)))
                 details["from_level"], details["to_level"] = before, c.level
                 kind = "level_raised"
+            elif name == "record_breach":  # the SLA strip's "breached", on the timeline
+                details = {"stage": current}
+                kind = "sla_breached"
             elif name == "notify":
                 details["queued"] = queue_notice(session, params["target"], params["message"],
                                                  values, complaint=c,

@@ -1,7 +1,10 @@
 """What every page of ours shares: permission names and labels."""
 
 from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 
+from app.api.visibility import VISIBLE
+from app.models import Complaint
 from app.security import MODEL_VIEW_METHODS
 from app.timeutil import to_office
 from app.views.labels import LABELS
@@ -22,3 +25,14 @@ class DomainModelView(ModelView):
     label_columns = LABELS
     formatters_columns = {name: office_time for name in TIME_COLUMNS}
     page_size = 25
+
+
+class RelatedComplaintsView(DomainModelView):
+    """Complaints listed under another record (a customer's history, a team's work);
+    subclasses choose the columns. Visibility rules apply as in the main list."""
+
+    datamodel = SQLAInterface(Complaint)
+    class_permission_name = "Complaint"
+    base_filters = VISIBLE
+    base_order = ("received_at", "desc")
+    include_route_methods = {"list", "show"}

@@ -1,20 +1,14 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
-from app.api.visibility import VISIBLE
-from app.models import Complaint, Team
-from app.views.base import DomainModelView
+from app.models import Team
+from app.views.base import DomainModelView, RelatedComplaintsView
 
 
-class TeamComplaintsView(DomainModelView):
+class TeamComplaintsView(RelatedComplaintsView):
     """A team's complaints, shown as a related list."""
 
-    datamodel = SQLAInterface(Complaint)
-    class_permission_name = "Complaint"
-    base_filters = VISIBLE
     list_columns = ["number", "received_at", "category", "level", "status", "assignee"]
-    base_order = ("received_at", "desc")
-    include_route_methods = {"list", "show"}
 
 
 class TeamView(DomainModelView):
