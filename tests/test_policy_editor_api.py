@@ -190,3 +190,16 @@ def test_agents_cannot_simulate(client, as_user):
     resp = client.post("/api/v1/rulesets/routing/simulate", headers=as_user("agent"),
                        json={"rules": routing_rules()})
     assert resp.status_code == 403
+
+
+def test_simulating_other_weights_changes_levels(client, as_user, session, customer_id):
+    for urgency in (1, 3, 5):
+        register_complaint(session, {"customer": customer_id, "channel": "web",
+                                     "category": "delay", "description": "x",
+                                     "urgency": urgency})
+    grading = json.loads((BASE_DIR / "rules" / "grading.json").read_text())
+    body = client.post("/api/v1/rulesets/grading/simulate", headers=as_user("editor"), json={
+        "rules": grading["rules"],
+        "parameters": {"weights": {"urgency": 1.0, "impact": 0.0, "customer_value": 0.0}},
+    }).get_json()
+    assert body["evaluated"] == 3 and body["by_field"].get("level", 0) >= 1

@@ -108,3 +108,14 @@ def test_unknown_kind_and_version(client, as_user):
     assert client.get("/api/v1/rulesets/nope", headers=as_user("agent")).status_code == 404
     assert client.get("/api/v1/rulesets/routing/versions/99",
                       headers=as_user("agent")).status_code == 404
+
+
+def test_metadata_labels_follow_the_language(client, as_user):
+    zh = client.get("/api/v1/rulesets/metadata?kind=routing&_l_=zh",
+                    headers=as_user("editor")).get_json()["result"]["routing"]
+    labels = {v["name"]: v["label"] for v in zh["variables"]}
+    assert labels["category"] == "类别" and labels["customer_tier"] == "客户级别"
+    ops = {o["name"]: o["label"] for o in zh["variable_type_operators"]["choice"]}
+    assert ops["is_one_of"] == "属于"
+    assign = next(a for a in zh["actions"] if a["name"] == "assign_team")
+    assert assign["label"] == "分派到团队"

@@ -10,6 +10,7 @@ from business_rules.actions import BaseActions
 from business_rules.fields import FIELD_NUMERIC, FIELD_SELECT, FIELD_TEXT
 from business_rules.utils import export_rule_data
 from business_rules.variables import BaseVariables, rule_variable
+from flask_babel import lazy_gettext as _
 
 from app.models.choices import (
     CATEGORIES,
@@ -25,7 +26,6 @@ from seed.reference import PROVINCES
 KINDS = ("grading", "routing", "sla", "escalation", "warning")
 FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
 SEVERITIES = ["info", "warning", "critical"]
-NOTIFY_TARGETS = "assignee | team_lead | team:<name> | e-mail address"
 
 
 @dataclass(frozen=True)
@@ -59,86 +59,86 @@ def _opts(mapping) -> tuple:
 
 
 COMPLAINT_VARS = (
-    Var("category", ChoiceType, "Category", _opts(CATEGORIES)),
-    Var("channel", ChoiceType, "Channel", _opts(CHANNELS)),
-    Var("region", ChoiceType, "Region (province)", tuple(PROVINCES)),
-    Var("customer_tier", ChoiceType, "Customer tier", _opts(CUSTOMER_TIERS)),
-    Var("service_type", ChoiceType, "Service type", _opts(SERVICE_TYPES)),
-    Var("impact", ChoiceType, "Impact scope", _opts(IMPACTS)),
-    Var("status", ChoiceType, "Status", _opts(STATUSES)),
-    Var("urgency", NumberType, "Urgency (1-5)"),
-    Var("level", NumberType, "Level (1-5)"),
-    Var("score", NumberType, "Weighted grading score (1-5)"),
-    Var("description", TextType, "Description"),
-    Var("waybill_no", TextType, "Waybill number"),
-    Var("is_repeat", FlagType, "Is a repeat complaint"),
-    Var("customer_complaints_30d", NumberType, "Customer's complaints in 30 days"),
-    Var("hours_open", DurationType, "Time open (hours)"),
+    Var("category", ChoiceType, _("Category"), _opts(CATEGORIES)),
+    Var("channel", ChoiceType, _("Channel"), _opts(CHANNELS)),
+    Var("region", ChoiceType, _("Region (province)"), tuple(PROVINCES)),
+    Var("customer_tier", ChoiceType, _("Customer tier"), _opts(CUSTOMER_TIERS)),
+    Var("service_type", ChoiceType, _("Service type"), _opts(SERVICE_TYPES)),
+    Var("impact", ChoiceType, _("Impact scope"), _opts(IMPACTS)),
+    Var("status", ChoiceType, _("Status"), _opts(STATUSES)),
+    Var("urgency", NumberType, _("Urgency (1-5)")),
+    Var("level", NumberType, _("Level (1-5)")),
+    Var("score", NumberType, _("Weighted grading score (1-5)")),
+    Var("description", TextType, _("Description")),
+    Var("waybill_no", TextType, _("Waybill number")),
+    Var("is_repeat", FlagType, _("Is a repeat complaint")),
+    Var("customer_complaints_30d", NumberType, _("Customer's complaints in 30 days")),
+    Var("hours_open", DurationType, _("Time open (hours)")),
 )
 ESCALATION_VARS = COMPLAINT_VARS + (
-    Var("team", ChoiceType, "Team", ("teams",)),
-    Var("minutes_to_first_response_due", NumberType, "Minutes to first-response due"),
-    Var("minutes_to_resolution_due", NumberType, "Minutes to resolution due"),
-    Var("percent_of_resolution_time_used", NumberType, "% of resolution time used"),
-    Var("first_response_breached", FlagType, "First response breached"),
-    Var("resolution_breached", FlagType, "Resolution breached"),
-    Var("escalation_count", NumberType, "Times escalated"),
-    Var("reopen_count", NumberType, "Times reopened"),
-    Var("customer_open_complaints", NumberType, "Customer's open complaints"),
-    Var("hours_since_last_update", DurationType, "Time since last update (hours)"),
+    Var("team", ChoiceType, _("Team"), ("teams",)),
+    Var("minutes_to_first_response_due", NumberType, _("Minutes to first-response due")),
+    Var("minutes_to_resolution_due", NumberType, _("Minutes to resolution due")),
+    Var("percent_of_resolution_time_used", NumberType, _("Share of resolution time used (%)")),
+    Var("first_response_breached", FlagType, _("First response breached")),
+    Var("resolution_breached", FlagType, _("Resolution breached")),
+    Var("escalation_count", NumberType, _("Times escalated")),
+    Var("reopen_count", NumberType, _("Times reopened")),
+    Var("customer_open_complaints", NumberType, _("Customer's open complaints")),
+    Var("hours_since_last_update", DurationType, _("Time since last update (hours)")),
 )
 WARNING_VARS = (
-    Var("scope_type", ChoiceType, "Scope type",
+    Var("scope_type", ChoiceType, _("Scope type"),
         ("region", "category", "channel", "team", "region_category")),
-    Var("scope", TextType, "Scope"),
-    Var("count_1h", NumberType, "Complaints in the last hour"),
-    Var("count_24h", NumberType, "Complaints in the last 24 h"),
-    Var("baseline_24h", NumberType, "Daily average of the previous 7 days"),
-    Var("growth_ratio", NumberType, "Growth ratio (24 h / baseline)"),
-    Var("breach_rate", NumberType, "SLA breach rate (%)"),
-    Var("repeat_rate", NumberType, "Repeat rate (%)"),
-    Var("escalation_rate", NumberType, "Escalation rate (%)"),
-    Var("damage_loss_share", NumberType, "Damage + loss share (%)"),
-    Var("avg_satisfaction_7d", NumberType, "Average satisfaction, 7 days"),
-    Var("open_at_risk", NumberType, "Open complaints at risk"),
+    Var("scope", TextType, _("Scope")),
+    Var("count_1h", NumberType, _("Complaints in the last hour")),
+    Var("count_24h", NumberType, _("Complaints in the last 24 h")),
+    Var("baseline_24h", NumberType, _("Daily average of the previous 7 days")),
+    Var("growth_ratio", NumberType, _("Growth ratio (24 h / baseline)")),
+    Var("breach_rate", NumberType, _("SLA breach rate (%)")),
+    Var("repeat_rate", NumberType, _("Repeat rate (%)")),
+    Var("escalation_rate", NumberType, _("Escalation rate (%)")),
+    Var("damage_loss_share", NumberType, _("Damage + loss share (%)")),
+    Var("avg_satisfaction_7d", NumberType, _("Average satisfaction, 7 days")),
+    Var("open_at_risk", NumberType, _("Open complaints at risk")),
 )
 
-TAG = Action("add_tag", "Add tag", (Param("tag", FIELD_TEXT, "Tag"),))
-NOTIFY = Action("notify", "Notify", (
-    Param("target", FIELD_TEXT, f"Who ({NOTIFY_TARGETS})"),
-    Param("message", FIELD_TEXT, "Message"),
+TAG = Action("add_tag", _("Add tag"), (Param("tag", FIELD_TEXT, _("Tag")),))
+NOTIFY = Action("notify", _("Notify"), (
+    Param("target", FIELD_TEXT, _("Who (assignee | team_lead | team:<name> | e-mail address)")),
+    Param("message", FIELD_TEXT, _("Message")),
 ))
 ACTIONS = {
     "grading": (
-        Action("set_level", "Set level", (Param("level", FIELD_NUMERIC, "Level", low=1, high=5),)),
+        Action("set_level", _("Set level"), (Param("level", FIELD_NUMERIC, _("Level"), low=1, high=5),)),
         TAG,
     ),
     "routing": (
-        Action("assign_team", "Assign to team", (Param("team", FIELD_SELECT, "Team", ("teams",)),)),
+        Action("assign_team", _("Assign to team"), (Param("team", FIELD_SELECT, _("Team"), ("teams",)),)),
         TAG,
-        Action("set_priority", "Flag as priority"),
+        Action("set_priority", _("Flag as priority")),
     ),
     "sla": (
-        Action("set_sla", "Set due times", (
-            Param("first_response_minutes", FIELD_NUMERIC, "First response (minutes)", low=1,
+        Action("set_sla", _("Set due times"), (
+            Param("first_response_minutes", FIELD_NUMERIC, _("First response (minutes)"), low=1,
                   high=60 * 24 * 30),
-            Param("resolution_hours", FIELD_NUMERIC, "Resolution (hours)", low=1, high=24 * 90),
-            Param("callback_days", FIELD_NUMERIC, "Callback (days)", low=0, high=60),
+            Param("resolution_hours", FIELD_NUMERIC, _("Resolution (hours)"), low=1, high=24 * 90),
+            Param("callback_days", FIELD_NUMERIC, _("Callback (days)"), low=0, high=60),
         )),
     ),
     "escalation": (
-        Action("escalate", "Escalate to team", (
-            Param("to_team", FIELD_SELECT, "Team", ("teams",)),
-            Param("reason", FIELD_TEXT, "Reason"),
+        Action("escalate", _("Escalate to team"), (
+            Param("to_team", FIELD_SELECT, _("Team"), ("teams",)),
+            Param("reason", FIELD_TEXT, _("Reason")),
         )),
-        Action("raise_level", "Raise level", (Param("by", FIELD_NUMERIC, "By", low=1, high=4),)),
+        Action("raise_level", _("Raise level"), (Param("by", FIELD_NUMERIC, _("By"), low=1, high=4),)),
         NOTIFY,
-        Action("mark_at_risk", "Mark at risk"),
+        Action("mark_at_risk", _("Mark at risk")),
     ),
     "warning": (
-        Action("raise_alert", "Raise alert", (
-            Param("severity", FIELD_SELECT, "Severity", tuple(SEVERITIES)),
-            Param("message", FIELD_TEXT, "Message (may use {scope} and figures)"),
+        Action("raise_alert", _("Raise alert"), (
+            Param("severity", FIELD_SELECT, _("Severity"), tuple(SEVERITIES)),
+            Param("message", FIELD_TEXT, _("Message (may use {scope} and figures)")),
         )),
         NOTIFY,
     ),
@@ -217,19 +217,41 @@ def action_spec(kind: str) -> dict[str, Action]:
     return {a.name: a for a in ACTIONS[kind]}
 
 
+OPERATOR_LABELS = {
+    "equal_to": _("is"), "not_equal_to": _("is not"), "is_one_of": _("is one of"),
+    "is_not_one_of": _("is not one of"), "contains": _("contains"),
+    "not_contains": _("does not contain"), "contains_any_word": _("contains any of (comma-separated)"),
+    "matches_regex": _("matches pattern"), "starts_with": _("starts with"),
+    "ends_with": _("ends with"), "equal_to_case_insensitive": _("is (any case)"),
+    "non_empty": _("is not empty"), "greater_than": _("greater than"),
+    "greater_than_or_equal_to": _("at least"), "less_than": _("less than"),
+    "less_than_or_equal_to": _("at most"), "longer_than": _("longer than (hours)"),
+    "shorter_than": _("shorter than (hours)"), "is_true": _("is yes"), "is_false": _("is no"),
+}
+
+
+def _operators(type_cls) -> list[dict]:
+    return [{**op, "label": str(OPERATOR_LABELS.get(op["name"], op["label"]))}
+            for op in type_cls.get_all_operators()]
+
+
 def export_metadata(kind: str, team_names: list[str]) -> dict:
-    """business-rules' export, with our types' operators and live options filled in."""
+    """business-rules' export, with our types' operators, translated labels and live
+    options filled in."""
     variables, actions = CLASSES[kind]
     data = export_rule_data(variables, actions)
-    data["variable_type_operators"] = {name: t.get_all_operators() for name, t in TYPES.items()}
+    data["variable_type_operators"] = {name: _operators(t) for name, t in TYPES.items()}
     for var in data["variables"]:
+        var["label"] = str(var["label"])
         if var["options"] == ["teams"]:
             var["options"] = team_names
     specs = action_spec(kind)
     for action in data["actions"]:
+        action["label"] = str(action["label"])
         by_name = {p.name: p for p in specs[action["name"]].params}
         for param in action["params"]:
             spec = by_name[param["name"]]
+            param["label"] = str(param["label"])
             options = list(spec.options)
             param["options"] = team_names if options == ["teams"] else options
             if spec.low is not None:

@@ -241,7 +241,7 @@
     document.querySelectorAll(".pe-error").forEach((n) => n.classList.remove("pe-error"));
     document.querySelectorAll(".pe-error-text").forEach((n) => n.remove());
     for (const p of state.problems) {
-      const target = document.querySelector(`#pe-builder [data-path="${CSS.escape(p.path)}"]`);
+      const target = document.querySelector(`#policy-editor [data-path="${CSS.escape(p.path)}"]`);
       if (target) {
         target.classList.add("pe-error");
         target.after(el("span", { class: "pe-error-text" }, p.message));
@@ -276,7 +276,23 @@
     document.getElementById("pe-status").textContent =
       `${T.published} ${state.published} · ${text || ""}`;
   }
-  function render() { renderList(); renderBuilder(); }
+  function render() { renderList(); renderBuilder(); renderParameters(); }
+
+  // ---------- rule-set parameters (the grading weights) ----------
+  function renderParameters() {
+    const box = document.getElementById("pe-parameters");
+    if (!box) return;
+    box.replaceChildren();
+    const weights = (state.parameters || {}).weights;
+    if (!weights) return;
+    box.append(el("h5", {}, T.weights));
+    for (const [name, value] of Object.entries(weights)) {
+      box.append(el("label", { class: "pe-weight" }, `${T["weight_" + name] || name} `,
+        el("input", { type: "number", step: "0.05", min: "0", max: "1", value, "data-weight": name,
+          "data-path": `parameters.weights.${name}`, class: "form-control input-sm", disabled: canEdit ? null : "disabled",
+          oninput: (e) => { weights[name] = e.target.value === "" ? null : Number(e.target.value); changed(false); } })));
+    }
+  }
 
   // ---------- simulate ----------
   async function simulate() {

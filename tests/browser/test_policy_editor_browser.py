@@ -87,3 +87,19 @@ def test_agent_sees_rules_read_only(page):
     assert page.locator("#pe-add-rule").count() == 0
     assert page.locator("#pe-simulate").count() == 0 or not page.is_visible("#pe-simulate")
     assert page.locator("#pe-rule-name").is_disabled()
+
+
+def test_grading_weights_are_edited_in_a_form(page, client, as_user):
+    sign_in(page, "editor")
+    page.goto("/policy/grading")
+    page.wait_for_selector("input[data-weight=urgency]")
+    page.fill("input[data-weight=urgency]", "0.9")
+    page.fill("input[data-weight=impact]", "2")
+    page.wait_for_selector(".pe-error-text")
+    assert "between 0 and 1" in page.inner_text("#pe-parameters")
+    page.fill("input[data-weight=impact]", "0.05")
+    page.wait_for_function("document.querySelectorAll('.pe-error-text').length === 0")
+    draft = client.get("/api/v1/rulesets/grading/draft", headers=as_user("editor")).get_json()
+    assert draft["draft"] is True
+    assert draft["parameters"]["weights"] == {"urgency": 0.9, "impact": 0.05,
+                                              "customer_value": 0.2}
