@@ -2,10 +2,12 @@
 
 from flask import current_app, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from sqlalchemy import select
 
 from app.api.errors import domain_errors
 from app.api.visibility import current_actor
 from app.extensions import db
+from app.models import Team
 from app.services import queues
 from app.services.complaints import complaint_json
 from app.services.errors import InvalidInput
@@ -47,11 +49,6 @@ class QueueApi(BaseApi):
     def get_load(self):
         """Each member's open complaints, for the teams the caller leads."""
         actor = current_actor()
-        teams = actor.lead_team_ids if not actor.is_admin else None
-        if teams is None:
-            from sqlalchemy import select
-
-            from app.models import Team
-
-            teams = set(db.session.execute(select(Team.id)).scalars())
+        teams = actor.lead_team_ids if not actor.is_admin else set(
+            db.session.execute(select(Team.id)).scalars())
         return self.response(200, result=queues.member_load(db.session, teams))

@@ -17,12 +17,13 @@ from app.models import Complaint, SurveyToken, Team
 from app.models.choices import STATUSES
 from app.services import validation as v
 from app.services.access import FOLLOW_UP_TEAM, Actor
+from app.services.calendar import add_working_time
 from app.services.complaints import check_version, get_complaint
 from app.services.errors import Conflict, InvalidInput
 from app.services.mail import deliver_in_background, queue_customer_mail
 from app.services.sla import refresh_queue_keys, shift_for_pause
 from app.services.timeline import record_event
-from app.timeutil import utcnow
+from app.timeutil import office_zone, utcnow
 
 RESOLUTION_KINDS = ("apology", "compensation", "redelivery", "rectification", "penalty",
                     "explanation")
@@ -263,8 +264,6 @@ def _reopen(session, c, body, actor, now):
     actor.require(actor.is_member(c.team_id), "only the complaint's team can reopen it")
     _, calendar = _team_and_calendar(c)
     span = (c.resolution_due_at - c.received_at) if c.resolution_due_at else timedelta(hours=48)
-    from app.services.calendar import add_working_time
-    from app.timeutil import office_zone
 
     c.status, c.reopen_count, c.is_repeat = "reopened", (c.reopen_count or 0) + 1, True
     c.resolved_at = c.closed_at = None

@@ -1,6 +1,6 @@
 """My work: the queues an agent works, sorted by the nearest due time."""
 
-from flask import abort, g, request
+from flask import abort, flash, g, request
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
 
@@ -52,8 +52,6 @@ class WorkView(BaseView):
             filters = queues.parse_filters(request.args)
         except InvalidInput as exc:
             filters = {}
-            from flask import flash
-
             flash(exc.message, "danger")
         page = int(request.args.get("page", "0")) if request.args.get("page", "0").isdigit() \
             else 0
