@@ -75,3 +75,16 @@ def test_seed_demo_cli(app, session):
     assert session.execute(select(func.count()).select_from(Customer)).scalar() >= 300
     bad = runner.invoke(args=["seed", "demo", "--complaints", "0"])
     assert bad.exit_code != 0 and "complaints" in bad.output.lower()
+
+
+def test_fresh_process_loads_every_view(tmp_path):
+    """Importing the app in a new process must not trip over lazy translations at import
+    time (the home page view is imported by Flask-AppBuilder before Babel is set up)."""
+    code = ("from app import create_app; app = create_app({'SQLALCHEMY_DATABASE_URI': "
+            f"'sqlite:///{tmp_path}/x.db', 'INSTANCE_PATH': '{tmp_path}'}}); "
+            "print(app.appbuilder.indexview.__name__)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "HomeView"
+    assert "error occurred" not in proc.stderr.lower()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from business_rules.actions import BaseActions
 from business_rules.fields import FIELD_NUMERIC, FIELD_SELECT, FIELD_TEXT
 from business_rules.utils import export_rule_data
-from business_rules.variables import BaseVariables, rule_variable
+from business_rules.variables import BaseVariables
 from flask_babel import lazy_gettext as _
 
 from app.models.choices import (
@@ -182,7 +182,13 @@ def _variable_method(var: Var):
         return self._value(var.name)
 
     method.__name__ = var.name
-    return rule_variable(var.type, label=var.label, options=list(var.options))(method)
+    # What business-rules' @rule_variable sets. Its own decorator tests the label's truth,
+    # which would translate our lazy label at import time, before Babel is set up.
+    method.field_type = var.type
+    method.is_rule_variable = True
+    method.label = var.label
+    method.options = list(var.options)
+    return method
 
 
 def _action_method(action: Action):
