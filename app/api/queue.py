@@ -41,7 +41,10 @@ class QueueApi(BaseApi):
     @protect()
     @safe
     def get_counts(self):
-        return self.response(200, result=queues.counts(db.session, current_actor(), utcnow()))
+        """Queue sizes, each up to 999 and then "999+" in `labels`."""
+        counts = queues.counts(db.session, current_actor(), utcnow())
+        return self.response(200, result=counts,
+                             labels={k: queues.count_label(v) for k, v in counts.items()})
 
     @expose("/load", methods=["GET"])
     @protect()
@@ -51,4 +54,8 @@ class QueueApi(BaseApi):
         actor = current_actor()
         teams = actor.lead_team_ids if not actor.is_admin else set(
             db.session.execute(select(Team.id)).scalars())
-        return self.response(200, result=queues.member_load(db.session, teams))
+        names = dict(db.session.execute(select(Team.id, Team.name)).all())
+        users = {u.id: u.username for u in current_app.appbuilder.sm.get_all_users()}
+        return self.response(200, result=[
+            {**row, "team": names.get(row["team_id"]), "user": users.get(row["user_id"])}
+            for row in queues.member_load(db.session, teams)])

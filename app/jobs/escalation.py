@@ -2,6 +2,8 @@
 at most once per complaint and SLA stage (a mark remembers it; a new stage re-arms it),
 so a second sweep changes nothing."""
 
+from types import SimpleNamespace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +23,7 @@ COLUMNS = [getattr(Complaint, name) for name in (
     "id", "number", "customer_id", "category", "channel", "region", "service_type", "impact",
     "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
     "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
-    "first_responded_at", "resolution_due_at", "resolved_at", "team_id")]
+    "first_responded_at", "resolution_due_at", "team_id")]
 BATCH = 2000
 COMMIT_EVERY = 500
 BREACH = "sla:breached"  # a mark of its own: the breach is written once per stage
@@ -44,7 +46,9 @@ def sweep(session: Session, now=None) -> dict:
                Complaint.paused_at.is_(None))
         .execution_options(yield_per=BATCH)).all()
     evaluated, todo = 0, []
-    for row in rows:
+    for result_row in rows:
+        # a plain namespace: attribute reads on SQLAlchemy rows cost more than the facts
+        row = SimpleNamespace(**result_row._asdict())
         facts = escalation_facts(row, now, team_name=teams.get(row.team_id),
                                  customer_open=open_per_customer.get(row.customer_id, 0))
         out = evaluate(ruleset, facts, trace=False)

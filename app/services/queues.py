@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.models import Complaint, Team, team_member
 from app.models.choices import CATEGORIES, CHANNELS, OPEN_STATUSES
@@ -76,14 +76,27 @@ def queue_query(session: Session, view: str, actor: Actor, now: datetime, filter
 
 def queue(session: Session, view: str, actor: Actor, now: datetime, filters=None,
           limit: int = 50, offset: int = 0) -> list[Complaint]:
-    query = queue_query(session, view, actor, now, filters or {})
+    query = queue_query(session, view, actor, now, filters or {}).options(
+        selectinload(Complaint.team), selectinload(Complaint.assignee),
+        selectinload(Complaint.customer))  # one query per relation, not one per row
     return list(session.execute(query.limit(limit).offset(offset)).scalars())
 
 
+COUNT_CAP = 999  # badges show "999+": counting further costs time and tells nobody more
+
+
 def counts(session: Session, actor: Actor, now: datetime) -> dict:
-    return {view: session.execute(select(func.count()).select_from(
-        queue_query(session, view, actor, now, {}).order_by(None).subquery())).scalar()
-        for view in VIEWS}
+    """Queue sizes for the menu badges, each counted up to COUNT_CAP + 1."""
+    out = {}
+    for view in VIEWS:
+        capped = queue_query(session, view, actor, now, {}).order_by(None) \
+            .limit(COUNT_CAP + 1).subquery()
+        out[view] = session.execute(select(func.count()).select_from(capped)).scalar()
+    return out
+
+
+def count_label(value: int) -> str:
+    return f"{COUNT_CAP}+" if value > COUNT_CAP else str(value)
 
 
 def member_load(session: Session, team_ids) -> list[dict]:

@@ -5,7 +5,6 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
 
 from app.extensions import db
-from app.models import Team
 from app.models.choices import CATEGORIES, CHANNELS
 from app.services import queues
 from app.services.access import actor_for
@@ -56,15 +55,10 @@ class WorkView(BaseView):
         page = int(request.args.get("page", "0")) if request.args.get("page", "0").isdigit() \
             else 0
         items = queues.queue(db.session, view, actor, now, filters, limit=50, offset=page * 50)
-        load = []
-        if actor.lead_team_ids:
-            names = {t.id: t.name for t in db.session.query(Team).filter(
-                Team.id.in_(actor.lead_team_ids))}
-            users = {u.id: u.username for u in self.appbuilder.sm.get_all_users()}
-            load = [{**row, "team": names[row["team_id"]], "user": users.get(row["user_id"])}
-                    for row in queues.member_load(db.session, actor.lead_team_ids)]
+        counts = queues.counts(db.session, actor, now)
         return self.render_template(
             "work_queue.html", view=view, titles=QUEUE_TITLES, items=items,
             badges={c.id: badge(c, now) for c in items}, filters=filters, page=page,
-            counts=queues.counts(db.session, actor, now), load=load, to_office=to_office,
+            counts={k: queues.count_label(v) for k, v in counts.items()},
+            leads=bool(actor.lead_team_ids) or actor.is_admin, to_office=to_office,
             categories=CATEGORIES, channels=CHANNELS, title=QUEUE_TITLES[view])
