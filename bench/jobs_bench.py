@@ -46,6 +46,7 @@ def run(uri_for):
             select(func.count()).select_from(Complaint).where(
                 Complaint.is_open, Complaint.paused_at.is_(None))).scalar())
         first_s, first = timed(lambda: sweep(db.session))
+        db.session.remove()  # each scheduled run has a session of its own
         second_s, second = timed(lambda: sweep(db.session))
         print(f"escalation sweep over {first['evaluated']} open complaints: first pass "
               f"{first_s:.2f} s ({first['actions']} actions on {first['complaints_acted_on']} "

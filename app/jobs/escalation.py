@@ -5,7 +5,7 @@ so a second sweep changes nothing."""
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.jobs.notify import queue_notice
@@ -65,8 +65,13 @@ def sweep(session: Session, now=None) -> dict:
     actions = skipped = 0
     for start in range(0, len(todo), COMMIT_EVERY):
         chunk = todo[start:start + COMMIT_EVERY]
-        try:  # one commit per chunk: per-complaint commits made the first sweep slow
-            actions += sum(_apply(session, *item, now) for item in chunk)
+        # Load the chunk's complaints, teams, leads and assignees in a few queries.
+        session.execute(select(Complaint).where(Complaint.id.in_([c[0] for c in chunk]))
+                        .options(selectinload(Complaint.team).selectinload(Team.lead),
+                                 selectinload(Complaint.assignee))).scalars().all()
+        try:  # one flush and commit per chunk: per-complaint ones made the first sweep slow
+            with session.no_autoflush:
+                actions += sum(_apply(session, *item, now) for item in chunk)
             session.commit()
         except StaleDataError:
             session.rollback()  # an agent changed one meanwhile: redo this chunk one by one
