@@ -56,3 +56,19 @@ def test_default_teams_exist(session):
     assert {"Intake & Triage", "Logistics Delivery", "Claims & Compensation",
             "Customer Service Centre", "Finance", "Legal & Compliance",
             "Emergency Response"} <= names
+
+
+def test_team_calendar_is_set_and_checked_over_the_api(client, as_user, session):
+    headers = as_user("admin")
+    finance = session.query(Team).filter_by(name="Finance").one()
+    good = {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00",
+            "holidays": ["2026-10-01"]}
+    resp = client.put(f"/api/v1/teams/{finance.id}", headers=headers, json={"calendar": good})
+    assert resp.status_code == 200, resp.get_json()
+    session.expire_all()
+    assert session.get(Team, finance.id).calendar["start"] == "09:00"
+    bad = client.put(f"/api/v1/teams/{finance.id}", headers=headers,
+                     json={"calendar": {"days": [9], "start": "09:00", "end": "18:00"}})
+    assert bad.status_code == 422 and "calendar" in bad.get_json()["message"]
+    session.expire_all()
+    assert session.get(Team, finance.id).calendar["days"] == [0, 1, 2, 3, 4]
