@@ -107,6 +107,18 @@ def publish(session: Session, kind: str, rules, *, comment: str, author_id: int 
     raise InvalidInput("could not publish: too many simultaneous publishes, try again")
 
 
+def compile_draft(session: Session, kind: str, rules, parameters=None) -> CompiledRuleSet:
+    """An unpublished rule set, validated and compiled (version 0), for simulation and
+    tests; without parameters it takes the published ones (the grading weights)."""
+    check_kind(kind)
+    if parameters in (None, {}):
+        parameters = _current_parameters(session, kind)
+    problems = validate(session, kind, rules, parameters)
+    if problems:
+        raise InvalidRules(problems)
+    return compile_rules(kind, 0, rules, parameters)
+
+
 def _current_parameters(session: Session, kind: str) -> dict:
     row = session.execute(
         select(RuleSetVersion.parameters).where(RuleSetVersion.kind == kind)

@@ -8,7 +8,7 @@ from app.models import Complaint, Customer
 from app.models.choices import OPEN_STATUSES
 from app.policy import store
 from app.policy.catalog import variable_spec
-from app.policy.engine import compile_rules, evaluate
+from app.policy.engine import evaluate
 from app.services import validation as v
 from app.services.complaints import get_complaint
 from app.services.decide import run_intake_rules
@@ -79,15 +79,8 @@ def try_rules(session: Session, kind: str, *, rules=None, parameters=None, compl
              fields=None, now=None) -> dict:
     now = now or utcnow()
     store.check_kind(kind)
-    if rules is not None:
-        if parameters in (None, {}):
-            parameters = store._current_parameters(session, kind)
-        problems = store.validate(session, kind, rules, parameters)
-        if problems:
-            raise store.InvalidRules(problems)
-        candidate = compile_rules(kind, 0, rules, parameters)
-    else:
-        candidate = store.compiled(session, kind)
+    candidate = (store.compile_draft(session, kind, rules, parameters) if rules is not None
+                 else store.compiled(session, kind))
     if complaint_id is None and fields is None:
         raise v.InvalidInput("give a complaint id or the complaint's fields", field="complaint")
     complaint = get_complaint(session, complaint_id) if complaint_id is not None else None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import Complaint, Customer, Team
 from app.models.choices import OPEN_STATUSES
 from app.policy import store
-from app.policy.engine import compile_rules, evaluate
+from app.policy.engine import evaluate
 from app.services.decide import DEFAULT_LEVEL, FALLBACK_SLA, TRIAGE_TEAM, IntakeDecision
 from app.services.errors import InvalidInput
 from app.services.facts import escalation_facts, weighted_score
@@ -52,13 +52,7 @@ def simulate(session: Session, kind: str, rules, *, parameters=None, since=None,
              now=None, limit: int = 500, progress=None) -> dict:
     """Compare a draft of `kind` with the published version over the chosen period."""
     now = now or utcnow()
-    store.check_kind(kind)
-    if parameters in (None, {}):
-        parameters = store._current_parameters(session, kind)
-    problems = store.validate(session, kind, rules, parameters)
-    if problems:
-        raise store.InvalidRules(problems)
-    draft = compile_rules(kind, 0, rules, parameters)
+    draft = store.compile_draft(session, kind, rules, parameters)
     start = _period(since, days, now)
     if kind in INTAKE_KINDS:
         result = _simulate_intake(session, kind, draft, start, now, progress)
