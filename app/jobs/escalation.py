@@ -37,8 +37,10 @@ def sweep(session: Session, now=None) -> dict:
     open_per_customer = dict(session.execute(
         select(Complaint.customer_id, func.count()).where(Complaint.is_open)
         .group_by(Complaint.customer_id)).all())
-    marks = set(session.execute(select(EscalationMark.complaint_id, EscalationMark.rule,
-                                       EscalationMark.stage)).all())
+    marked: dict[tuple, set] = {}  # (complaint, stage) -> rules that already acted there
+    for complaint_id, rule, mark_stage in session.execute(
+            select(EscalationMark.complaint_id, EscalationMark.rule, EscalationMark.stage)):
+        marked.setdefault((complaint_id, mark_stage), set()).add(rule)
     rows = session.execute(
         select(*COLUMNS, Customer.tier.label("customer_tier"))
         .join(Customer, Customer.id == Complaint.customer_id)
@@ -51,14 +53,14 @@ def sweep(session: Session, now=None) -> dict:
         row = SimpleNamespace(**result_row._asdict())
         facts = escalation_facts(row, now, team_name=teams.get(row.team_id),
                                  customer_open=open_per_customer.get(row.customer_id, 0))
-        out = evaluate(ruleset, facts, trace=False)
-        evaluated += 1
         current = stage(row)
-        due = [(name, decisions) for name, decisions in out.by_rule
-               if (row.id, name, current) not in marks]
+        done = marked.get((row.id, current), frozenset())
+        out = evaluate(ruleset, facts, trace=False, skip=done)
+        evaluated += 1
+        due = list(out.by_rule)
         stage_due = row.first_response_due_at if current == "first_response" else \
             row.resolution_due_at
-        if stage_due and stage_due < now and (row.id, BREACH, current) not in marks:
+        if stage_due and stage_due < now and BREACH not in done:
             due.append((BREACH, [{"action": "record_breach", "params": {}}]))
         if due:
             todo.append((row.id, current, facts, due))

@@ -225,8 +225,10 @@ class _Evaluation:
         return found
 
 
-def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True) -> Outcome:
-    """Pure: facts in, decisions and trace out. Nothing is written anywhere."""
+def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True,
+             skip: frozenset | set = frozenset()) -> Outcome:
+    """Pure: facts in, decisions and trace out. Nothing is written anywhere. Rules named
+    in `skip` are not looked at (the sweep skips rules that already acted)."""
     variables_cls, actions_cls = CLASSES[ruleset.kind]
     evaluation = _Evaluation(variables_cls(facts))
     decisions = actions_cls()
@@ -238,6 +240,8 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True) -> Ou
     indexed = not trace and ruleset.index_variable is not None
     first_match = ruleset.first_match
     for rule in rules:
+        if skip and rule.name in skip:
+            continue
         conditions = [] if trace else None
         matched = (rule.indexed_check if indexed else rule.check)(evaluation, conditions)
         if trace:
