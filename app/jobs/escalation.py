@@ -13,17 +13,12 @@ from app.models import Complaint, Customer, EscalationMark, Team
 from app.models.choices import OPEN_STATUSES
 from app.policy import store
 from app.policy.engine import evaluate
-from app.services.facts import escalation_facts
+from app.services.facts import ESCALATION_COLUMNS, escalation_facts
 from app.services.sla import refresh_queue_keys, stage
 from app.services.teams import team_by_name
 from app.services.timeline import record_event
 from app.timeutil import utcnow
 
-COLUMNS = [getattr(Complaint, name) for name in (
-    "id", "number", "customer_id", "category", "channel", "region", "service_type", "impact",
-    "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
-    "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
-    "first_responded_at", "resolution_due_at", "team_id")]
 BATCH = 2000
 COMMIT_EVERY = 500
 BREACH = "sla:breached"  # a mark of its own: the breach is written once per stage
@@ -42,7 +37,7 @@ def sweep(session: Session, now=None) -> dict:
             select(EscalationMark.complaint_id, EscalationMark.rule, EscalationMark.stage)):
         marked.setdefault((complaint_id, mark_stage), set()).add(rule)
     rows = session.execute(
-        select(*COLUMNS, Customer.tier.label("customer_tier"))
+        select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"))
         .join(Customer, Customer.id == Complaint.customer_id)
         .where(Complaint.is_open, Complaint.status.in_(OPEN_STATUSES),
                Complaint.paused_at.is_(None))

@@ -60,6 +60,15 @@ def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
     }
 
 
+# The complaint columns escalation_facts reads (plus id and team), for the sweep and the
+# escalation simulation alike.
+ESCALATION_COLUMNS = [getattr(Complaint, name) for name in (
+    "id", "number", "customer_id", "category", "channel", "region", "service_type", "impact",
+    "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
+    "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
+    "first_responded_at", "resolution_due_at", "team_id")]
+
+
 def _minutes(delta) -> float:
     return round(delta.total_seconds() / 60, 1)
 

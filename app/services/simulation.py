@@ -15,16 +15,11 @@ from app.policy import store
 from app.policy.engine import evaluate
 from app.services.decide import DEFAULT_LEVEL, FALLBACK_SLA, TRIAGE_TEAM, IntakeDecision
 from app.services.errors import InvalidInput
-from app.services.facts import escalation_facts, weighted_score
+from app.services.facts import ESCALATION_COLUMNS, escalation_facts, weighted_score
 from app.services.figures import scope_figures
 from app.timeutil import utcnow
 
 INTAKE_KINDS = ("grading", "routing", "sla")
-ESCALATION_COLUMNS = [getattr(Complaint, name) for name in (
-    "number", "customer_id", "category", "channel", "region", "service_type", "impact",
-    "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
-    "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
-    "first_responded_at", "resolution_due_at")]
 PROGRESS_EVERY = 5000
 MAX_DAYS = 366
 
