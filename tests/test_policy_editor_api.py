@@ -203,3 +203,40 @@ def test_simulating_other_weights_changes_levels(client, as_user, session, custo
         "parameters": {"weights": {"urgency": 1.0, "impact": 0.0, "customer_value": 0.0}},
     }).get_json()
     assert body["evaluated"] == 3 and body["by_field"].get("level", 0) >= 1
+
+
+def test_customer_history_is_counted_as_intake_saw_it(client, as_user, session, customer_id):
+    """Simulation, test-one and intake count the customer's complaints in the 30 days
+    before each complaint, not before today."""
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+
+    now = utcnow()
+    ids = []
+    for days_ago in (50, 36, 12, 5):  # earlier ones in the 30 days before: 0, 1, 1, 1
+        ids.append(register_complaint(session, {
+            "customer": customer_id, "channel": "web", "category": "delay", "description": "x",
+            "received_at": (now - timedelta(days=days_ago)).isoformat()}).id)
+    frequent = [{"name": "Frequent complainers to Finance", "conditions": {"all": [
+        {"name": "customer_complaints_30d", "operator": "greater_than_or_equal_to",
+         "value": 1}]}, "actions": [{"name": "assign_team", "params": {"team": "Finance"}}]}]
+    rules = frequent + routing_rules()
+    body = client.post("/api/v1/rulesets/routing/simulate", headers=as_user("editor"),
+                       json={"rules": rules, "days": 60}).get_json()
+    assert body["evaluated"] == 4 and body["changed"] == 3, body
+    teams = {}
+    for cid in ids:
+        teams[cid] = client.post("/api/v1/rulesets/routing/test", headers=as_user("editor"),
+                                 json={"complaint": cid, "rules": rules}).get_json()["team"]
+    assert [teams[cid] for cid in ids] == ["Logistics Delivery", "Finance", "Finance", "Finance"]
+    # Intake with the rule published: a back-dated complaint counts from its own receipt.
+    published = client.post("/api/v1/rulesets/routing/versions", headers=as_user("editor"),
+                            json={"rules": rules, "comment": "frequent complainers"})
+    assert published.status_code in (200, 201), published.get_json()
+    lonely = register_complaint(session, {
+        "customer": customer_id, "channel": "web", "category": "delay", "description": "x",
+        "received_at": (now - timedelta(days=90)).isoformat()})
+    recent = register_complaint(session, {
+        "customer": customer_id, "channel": "web", "category": "delay", "description": "x"})
+    assert (lonely.team.name, recent.team.name) == ("Logistics Delivery", "Finance")

@@ -1,6 +1,9 @@
 """Facts about a complaint, as the rules' variables read them."""
 
+from bisect import bisect_left
+from collections import defaultdict
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -37,27 +40,55 @@ def earlier_complaint(session: Session, customer_id: int, waybill_no: str | None
     return session.execute(query).scalar()
 
 
+def intake_variables(c, *, tier: str, complaints_30d, is_repeat: bool,
+                     hours_open: float = 0.0) -> dict:
+    """The intake rules' variables of a complaint as registered: `c` is the parsed input,
+    a stored complaint or a result row (anything with the complaint's attributes).
+    Intake, test-one and simulation all build them here, so they cannot drift apart."""
+    return {
+        "category": c.category, "channel": c.channel, "region": c.region or "",
+        "customer_tier": tier, "service_type": c.service_type, "impact": c.impact,
+        "status": "new", "urgency": c.urgency, "description": c.description or "",
+        "waybill_no": c.waybill_no or "", "is_repeat": bool(is_repeat),
+        "customer_complaints_30d": complaints_30d, "hours_open": hours_open,
+    }
+
+
+def complaints_before(session: Session, customer_id: int, moment: datetime) -> int:
+    """The customer's complaints received in the 30 days before `moment`."""
+    return session.execute(select(func.count()).select_from(Complaint).where(
+        Complaint.customer_id == customer_id, Complaint.received_at < moment,
+        Complaint.received_at >= moment - REPEAT_WINDOW)).scalar()
+
+
+class CustomerHistory:
+    """`complaints_before` for many complaints at once (simulation): one query for the
+    receipt times of every customer's complaints, then two binary searches each."""
+
+    def __init__(self, session: Session, since: datetime):
+        self.times: dict[int, list] = defaultdict(list)
+        rows = session.execute(
+            select(Complaint.customer_id, Complaint.received_at)
+            .where(Complaint.received_at >= since - REPEAT_WINDOW)
+            .order_by(Complaint.received_at))
+        for customer_id, received_at in rows:
+            self.times[customer_id].append(received_at)
+
+    def complaints_before(self, customer_id: int, moment: datetime) -> int:
+        times = self.times.get(customer_id, ())
+        return bisect_left(times, moment) - bisect_left(times, moment - REPEAT_WINDOW)
+
+
 def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
     customer = fields["customer"]
-    received = fields["received_at"]
-
-    def complaints_30d():
-        return session.execute(select(func.count()).select_from(Complaint).where(
-            Complaint.customer_id == customer.id,
-            Complaint.received_at >= now - REPEAT_WINDOW)).scalar()
-
     repeat_of = earlier_complaint(session, customer.id, fields["waybill_no"], now)
-    return {
-        "repeat_of": repeat_of,
-        "category": fields["category"], "channel": fields["channel"],
-        "region": fields["region"] or "", "customer_tier": customer.tier,
-        "service_type": fields["service_type"], "impact": fields["impact"], "status": "new",
-        "urgency": fields["urgency"], "level": fields["level"],
-        "description": fields["description"], "waybill_no": fields["waybill_no"] or "",
-        "is_repeat": repeat_of is not None,
-        "customer_complaints_30d": complaints_30d,
-        "hours_open": max(0.0, round((now - received).total_seconds() / 3600, 2)),
-    }
+    facts = intake_variables(
+        SimpleNamespace(**fields), tier=customer.tier, is_repeat=repeat_of is not None,
+        # counted only if a rule reads it
+        complaints_30d=lambda: complaints_before(session, customer.id, fields["received_at"]),
+        hours_open=max(0.0, round((now - fields["received_at"]).total_seconds() / 3600, 2)))
+    facts.update(repeat_of=repeat_of, level=fields["level"])
+    return facts
 
 
 # The complaint columns escalation_facts reads (plus id and team), for the sweep and the

@@ -12,7 +12,7 @@ from app.policy.engine import evaluate
 from app.services import validation as v
 from app.services.complaints import get_complaint
 from app.services.decide import run_intake_rules
-from app.services.facts import escalation_facts
+from app.services.facts import complaints_before, escalation_facts, intake_variables
 from app.timeutil import utcnow
 
 INTAKE_KINDS = ("grading", "routing", "sla")
@@ -62,17 +62,11 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
 
 
 def _stored_intake_facts(session: Session, complaint: Complaint) -> dict:
-    return {
-        "category": complaint.category, "channel": complaint.channel,
-        "region": complaint.region or "", "customer_tier": complaint.customer.tier,
-        "service_type": complaint.service_type, "impact": complaint.impact, "status": "new",
-        "urgency": complaint.urgency, "description": complaint.description,
-        "waybill_no": complaint.waybill_no or "", "is_repeat": complaint.is_repeat,
-        "customer_complaints_30d": session.execute(
-            select(func.count()).select_from(Complaint)
-            .where(Complaint.customer_id == complaint.customer_id)).scalar(),
-        "hours_open": 0.0,
-    }
+    """What intake saw when this complaint was registered."""
+    return intake_variables(
+        complaint, tier=complaint.customer.tier, is_repeat=complaint.is_repeat,
+        complaints_30d=complaints_before(session, complaint.customer_id,
+                                         complaint.received_at))
 
 
 def try_rules(session: Session, kind: str, *, rules=None, parameters=None, complaint_id=None,

@@ -15,7 +15,13 @@ from app.policy import store
 from app.policy.engine import evaluate
 from app.services.decide import DEFAULT_LEVEL, FALLBACK_SLA, TRIAGE_TEAM, IntakeDecision
 from app.services.errors import InvalidInput
-from app.services.facts import ESCALATION_COLUMNS, escalation_facts, weighted_score
+from app.services.facts import (
+    ESCALATION_COLUMNS,
+    CustomerHistory,
+    escalation_facts,
+    intake_variables,
+    weighted_score,
+)
 from app.services.figures import scope_figures
 from app.timeutil import utcnow
 
@@ -125,24 +131,19 @@ def _simulate_intake(session, kind, draft, start, now, progress) -> dict:
     versions = store.latest_versions(session)
     live = {k: Memo(store.compiled(session, k, versions)) for k in INTAKE_KINDS}
     draft = Memo(draft)
-    recent = dict(session.execute(
-        select(Complaint.customer_id, func.count()).where(
-            Complaint.received_at >= now - timedelta(days=30))
-        .group_by(Complaint.customer_id)).all())
+    # Each complaint's count as intake saw it; read only if some rule reads it.
+    history = (CustomerHistory(session, start) if any(
+        "customer_complaints_30d" in memo.ruleset.variables
+        for memo in (*live.values(), draft)) else None)
     total = session.execute(select(func.count()).select_from(Complaint)
                             .where(Complaint.received_at >= start)).scalar()
     changes, by_field, changed, evaluated = [], Counter(), 0, 0
     if progress:
         progress(0, total)
     for row in _intake_rows(session, start):
-        facts = {
-            "category": row.category, "channel": row.channel, "region": row.region or "",
-            "customer_tier": row.tier, "service_type": row.service_type,
-            "impact": row.impact, "status": "new", "urgency": row.urgency,
-            "description": row.description, "waybill_no": row.waybill_no or "",
-            "is_repeat": bool(row.is_repeat),
-            "customer_complaints_30d": recent.get(row.customer_id, 0), "hours_open": 0.0,
-        }
+        facts = intake_variables(row, tier=row.tier, is_repeat=row.is_repeat,
+                                 complaints_30d=history and history.complaints_before(
+                                     row.customer_id, row.received_at))
         # Stages the draft does not replace, and whose input did not change, run once.
         level_before = _level(live["grading"], facts)
         level_after = _level(draft, facts) if kind == "grading" else level_before
