@@ -72,6 +72,13 @@ def test_simulate_streams_progress(client, as_user, session, customer_id):
     lines = [json.loads(x) for x in resp.data.decode().splitlines()]
     assert lines[0] == {"progress": 0, "total": 1}
     assert lines[-1]["result"]["changed"] == 1
+    # bad rules and a bad period are refused before the stream starts
+    for body, field in (({"rules": [{"name": "x", "actions": []}]}, None),
+                        ({"rules": routing_rules(), "since": "yesterday"}, "since")):
+        refused = client.post("/api/v1/rulesets/routing/simulate?stream=1",
+                              headers=as_user("editor"), json=body)
+        assert refused.status_code == 400 and refused.mimetype == "application/json"
+        assert refused.get_json().get("field") == field
 
 
 def test_simulate_escalation_and_warning(client, as_user, session, customer_id):

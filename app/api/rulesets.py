@@ -16,9 +16,9 @@ from app.policy import store
 from app.policy.catalog import KINDS, export_metadata
 from app.policy.conflicts import find_conflicts
 from app.policy.describe import diff_rules
+from app.services import simulation
 from app.services.errors import DomainError, InvalidInput
 from app.services.rule_testing import try_rules
-from app.services.simulation import simulate
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -158,13 +158,11 @@ class RuleSetApi(BaseApi):
         body = json_body()
         args = dict(rules=body.get("rules"), parameters=body.get("parameters"),
                     since=body.get("since"), days=body.get("days"))
+        # bad rules or a bad period are answered (400) before any work or stream starts
+        plan = simulation.plan(db.session, kind, **args)
         if request.args.get("stream") != "1":
-            return self.response(200, **simulate(db.session, kind, **args))
-        # validation problems are answered (400) before the stream starts
-        problems = store.validate(db.session, kind, args["rules"], args["parameters"])
-        if problems:
-            raise store.InvalidRules(problems)
-        return Response(_stream(current_app._get_current_object(), kind, args),
+            return self.response(200, **simulation.run(db.session, plan))
+        return Response(_stream(current_app._get_current_object(), plan),
                         mimetype="application/x-ndjson")
 
     @expose("/<kind>/test", methods=["POST"])
@@ -228,15 +226,15 @@ class RuleSetApi(BaseApi):
         return self.response(200, discarded=True)
 
 
-def _stream(app, kind, args):
+def _stream(app, plan):
     """NDJSON while it runs: {"progress": n, "total": t} lines, then {"result": {...}}."""
     lines: queue.Queue = queue.Queue()
 
     def work():
         with app.app_context():
             try:
-                result = simulate(db.session, kind, **args, progress=lambda done, total:
-                                  lines.put({"progress": done, "total": total}))
+                result = simulation.run(db.session, plan, progress=lambda done, total:
+                                        lines.put({"progress": done, "total": total}))
                 lines.put({"result": result})
             except DomainError as exc:
                 lines.put({"error": exc.as_dict()})

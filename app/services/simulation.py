@@ -5,6 +5,7 @@ is written and nothing is sent. The published version is evaluated the same way,
 
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -49,12 +50,26 @@ def _period(since, days, now) -> datetime:
     return now - timedelta(days=days)
 
 
-def simulate(session: Session, kind: str, rules, *, parameters=None, since=None, days=None,
-             now=None, limit: int = 500, progress=None) -> dict:
-    """Compare a draft of `kind` with the published version over the chosen period."""
+class Plan(NamedTuple):
+    """A checked simulation request: the compiled draft and the period's start."""
+
+    kind: str
+    draft: object
+    start: datetime
+    now: datetime
+
+
+def plan(session: Session, kind: str, rules, *, parameters=None, since=None, days=None,
+         now=None) -> Plan:
+    """Validate the draft and the period (InvalidRules / InvalidInput) before any work."""
     now = now or utcnow()
     draft = store.compile_draft(session, kind, rules, parameters)
-    start = _period(since, days, now)
+    return Plan(kind, draft, _period(since, days, now), now)
+
+
+def run(session: Session, plan: Plan, *, limit: int = 500, progress=None) -> dict:
+    """Compare the planned draft with the published version over the period."""
+    kind, draft, start, now = plan
     if kind in INTAKE_KINDS:
         result = _simulate_intake(session, kind, draft, start, now, progress)
     elif kind == "escalation":
@@ -64,6 +79,13 @@ def simulate(session: Session, kind: str, rules, *, parameters=None, since=None,
     result["since"] = start.isoformat()
     result["changes"] = result["changes"][:limit]
     return result
+
+
+def simulate(session: Session, kind: str, rules, *, parameters=None, since=None, days=None,
+             now=None, limit: int = 500, progress=None) -> dict:
+    """Compare a draft of `kind` with the published version over the chosen period."""
+    return run(session, plan(session, kind, rules, parameters=parameters, since=since,
+                             days=days, now=now), limit=limit, progress=progress)
 
 
 class Memo:
