@@ -2,6 +2,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Team
+from app.views import calendar_fields
 from app.views.base import DomainModelView, RelatedComplaintsView
 
 
@@ -22,7 +23,21 @@ class TeamView(DomainModelView):
     search_columns = ["name", "assignment_method", "active", "lead"]
     add_columns = edit_columns = [
         "name", "description", "lead", "members", "assignment_method", "active",
+        *calendar_fields.FIELDS,
     ]
-    show_columns = add_columns
+    add_form_extra_fields = edit_form_extra_fields = calendar_fields.CALENDAR_FIELDS
+    show_columns = ["name", "description", "lead", "members", "assignment_method", "active",
+                    "calendar"]
+    label_columns = {**DomainModelView.label_columns, "calendar": _("Working calendar")}
+    formatters_columns = {**DomainModelView.formatters_columns,
+                          "calendar": calendar_fields.describe}
     base_order = ("name", "asc")
     related_views = [TeamComplaintsView]
+
+    def prefill_form(self, form, pk):
+        calendar_fields.fill(form, self.datamodel.get(pk).calendar)
+
+    def pre_add(self, item):
+        item.calendar = calendar_fields.calendar_from(item)
+
+    pre_update = pre_add
