@@ -119,3 +119,13 @@ def test_metadata_labels_follow_the_language(client, as_user):
     assert ops["is_one_of"] == "属于"
     assign = next(a for a in zh["actions"] if a["name"] == "assign_team")
     assert assign["label"] == "分派到团队"
+    # options keep their codes (rules store them) and carry labels for the editor
+    category = next(v for v in zh["variables"] if v["name"] == "category")
+    assert "pickup" in category["options"]
+    assert category["option_labels"]["pickup"] == "揽收问题"
+    warning = client.get("/api/v1/rulesets/metadata?kind=warning",
+                         headers=as_user("editor")).get_json()["result"]["warning"]
+    alert = next(a for a in warning["actions"] if a["name"] == "raise_alert")
+    severity = next(p for p in alert["params"] if p["name"] == "severity")
+    assert severity["options"] == ["info", "warning", "critical"]
+    assert severity["option_labels"]["critical"] == "严重"  # the chosen language stays

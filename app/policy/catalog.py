@@ -25,7 +25,10 @@ from seed.reference import PROVINCES
 
 KINDS = ("grading", "routing", "sla", "escalation", "warning")
 FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
-SEVERITIES = ["info", "warning", "critical"]
+SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("Critical")}
+# What the editor shows for a code; rules store the code.
+OPTION_LABELS = {**CATEGORIES, **CHANNELS, **CUSTOMER_TIERS, **IMPACTS, **SERVICE_TYPES,
+                 **STATUSES, **SEVERITIES}
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,10 @@ def _operators(type_cls) -> list[dict]:
             for op in type_cls.get_all_operators()]
 
 
+def _option_labels(options) -> dict[str, str]:
+    return {o: str(OPTION_LABELS[o]) for o in options if o in OPTION_LABELS}
+
+
 def export_metadata(kind: str, team_names: list[str]) -> dict:
     """business-rules' export, with our types' operators, translated labels and live
     options filled in."""
@@ -251,6 +258,7 @@ def export_metadata(kind: str, team_names: list[str]) -> dict:
         var["label"] = str(var["label"])
         if var["options"] == ["teams"]:
             var["options"] = team_names
+        var["option_labels"] = _option_labels(var["options"])
     specs = action_spec(kind)
     for action in data["actions"]:
         action["label"] = str(action["label"])
@@ -260,6 +268,7 @@ def export_metadata(kind: str, team_names: list[str]) -> dict:
             param["label"] = str(param["label"])
             options = list(spec.options)
             param["options"] = team_names if options == ["teams"] else options
+            param["option_labels"] = _option_labels(param["options"])
             if spec.low is not None:
                 param["min"], param["max"] = spec.low, spec.high
     data["mode"] = "first_match" if kind in FIRST_MATCH else "collect"

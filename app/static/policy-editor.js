@@ -181,10 +181,12 @@
         changed();
       } }, ops.map((o) => option(o.name, o.label, o.name === op.name)));
     return el("div", { class: "pe-leaf form-inline" }, varSelect, " ", opSelect, " ",
-      valueInput(node, "value", v, op.input_type, v.options, path + ".value"), " ",
+      valueInput(node, "value", v, op.input_type, v.options, path + ".value", v.option_labels), " ",
       canEdit ? el("button", { class: "btn btn-xs btn-link pe-remove", onclick: () => { onRemove(); changed(); } }, T.remove) : "");
   }
-  function valueInput(holder, key, v, inputType, options, path) {
+  // Codes are stored; `labels` (from the metadata) are what the user reads.
+  function valueInput(holder, key, v, inputType, options, path, labels = {}) {
+    const text = (o) => labels[o] || o;
     const ro = canEdit ? null : "disabled";
     const set = (value) => { holder[key] = value; changed(false); };
     if (inputType === "none") return "";
@@ -192,13 +194,13 @@
       const chosen = new Set(holder[key] || []);
       return el("select", { multiple: "multiple", class: "form-control input-sm pe-value", "data-path": path, disabled: ro,
         onchange: (e) => set([...e.target.selectedOptions].map((o) => o.value)) },
-        options.map((o) => option(o, o, chosen.has(o))));
+        options.map((o) => option(o, text(o), chosen.has(o))));
     }
     if ((inputType === "select" || inputType === "text") && options && options.length) {
       return el("select", { class: "form-control input-sm pe-value", "data-path": path, disabled: ro,
         onchange: (e) => set(e.target.value) },
         (options.includes(holder[key]) ? [] : [option("", "—", true)]).concat(
-          options.map((o) => option(o, o, o === holder[key]))));
+          options.map((o) => option(o, text(o), o === holder[key]))));
     }
     if (inputType === "numeric") {
       return el("span", {}, el("input", { type: "number", step: "any", class: "form-control input-sm pe-value",
@@ -223,7 +225,8 @@
           state.meta.actions.map((a) => option(a.name, a.label, a.name === spec.name))));
       spec.params.forEach((p) => {
         row.append(" ", el("label", {}, p.label + " "),
-          valueInput(action.params, p.name, null, p.fieldType, p.options, `${apath}.params.${p.name}`));
+          valueInput(action.params, p.name, null, p.fieldType, p.options, `${apath}.params.${p.name}`,
+            p.option_labels));
       });
       if (canEdit) row.append(" ", el("button", { class: "btn btn-xs btn-link",
         onclick: () => { rule.actions.splice(i, 1); changed(); } }, T.remove));
@@ -357,7 +360,7 @@
       } else if (v.options && v.options.length) {
         input = el("select", { class: "form-control input-sm", "data-field": name,
           onchange: (e) => { if (e.target.value) holder[name] = e.target.value; else delete holder[name]; } },
-          option("", "—", true), v.options.map((o) => option(o, o, false)));
+          option("", "—", true), v.options.map((o) => option(o, v.option_labels[o] || o, false)));
       } else if (["number", "duration"].includes(v.field_type)) {
         input = el("input", { type: "number", step: "any", class: "form-control input-sm", "data-field": name,
           oninput: (e) => { if (e.target.value === "") delete holder[name]; else holder[name] = Number(e.target.value); } });

@@ -24,6 +24,8 @@ def test_build_simulate_publish_route_and_roll_back(page, session, customer_id, 
     leaf.locator(".pe-variable").select_option("category")
     leaf.locator(".pe-operator").select_option("equal_to")
     leaf.locator(".pe-value").select_option("pickup")
+    # the user reads the category's name; the rule stores its code
+    assert leaf.locator(".pe-value option:checked").inner_text() == "Pickup problem"
     action = page.locator("#pe-builder .pe-action").first
     action.locator(".pe-action-name").select_option("assign_team")
     page.locator("#pe-builder .pe-action").first.locator(".pe-value").select_option("Finance")
