@@ -68,7 +68,7 @@ def test_refused_in_wrong_state_changes_nothing(session, complaint, people, acti
     before = (complaint.status, complaint.version, complaint.events.count())
     with pytest.raises(Conflict) as info:
         act(session, complaint, action, people["lead"], **body)
-    assert "it is new" in info.value.message
+    assert "its status is New" in info.value.message
     session.expire_all()
     assert (complaint.status, complaint.version, complaint.events.count()) == before
 

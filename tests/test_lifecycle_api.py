@@ -36,7 +36,7 @@ def test_refusals_say_why_and_change_nothing(client, as_user, session, customer_
     c = new_complaint(session, customer_id)
     agent = as_user("agent")
     wrong_state = post(client, agent, c.id, "resolve", version=1)
-    assert wrong_state.status_code == 409 and "it is new" in wrong_state.get_json()["message"]
+    assert wrong_state.status_code == 409 and "its status is New" in wrong_state.get_json()["message"]
     not_lead = post(client, agent, c.id, "assign", version=1, user=1)
     assert not_lead.status_code == 403 and "lead" in not_lead.get_json()["message"]
     unknown = post(client, agent, c.id, "fly", version=1)

@@ -1,6 +1,7 @@
 from flask import current_app
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,8 +24,10 @@ class DomainInterface(SQLAInterface):
             value = getattr(item, column.key, None)
             query = select(self.obj).where(column == value)
             if value is not None and self.session.execute(query).first():
-                return Conflict(f"{column.key} '{value}' is already used", field=column.key)
-        return Conflict("the change conflicts with existing data", details=str(exc.orig)[:200])
+                return Conflict(gettext("%(field)s '%(value)s' is already used",
+                                        field=column.key, value=value), field=column.key)
+        return Conflict(gettext("the change conflicts with existing data"),
+                        details=str(exc.orig)[:200])
 
     def add(self, item, commit: bool = True) -> None:
         try:

@@ -1,6 +1,7 @@
 from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 
 from app.api.base import DomainRestApi, current_user_id
 from app.api.errors import domain_errors
@@ -35,10 +36,10 @@ PLAIN_COLUMNS = [
 
 def json_body() -> dict:
     if not request.is_json:
-        raise InvalidInput("the request body must be JSON (Content-Type: application/json)")
+        raise InvalidInput(gettext("the request body must be JSON (Content-Type: application/json)"))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidInput("the request body must be a JSON object")
+        raise InvalidInput(gettext("the request body must be a JSON object"))
     return body
 
 
@@ -97,17 +98,17 @@ class ComplaintApi(DomainRestApi):
     def _attach_action(self, pk, actor):
         complaint = get_complaint(db.session, pk, viewer=actor)
         actor.require(actor.is_member(complaint.team_id),
-                      "only the complaint's team can attach evidence")
+                      gettext("only the complaint's team can attach evidence"))
         version = request.form.get("version", "")
         if not version.isdigit():
-            raise InvalidInput("send the complaint's version as form field 'version'",
+            raise InvalidInput(gettext("send the complaint's version as form field 'version'"),
                                field="version")
         check_version(complaint, int(version))
         if complaint.status == "closed":
-            raise Conflict(f"complaint {complaint.number} is closed", field="status")
+            raise Conflict(gettext("complaint %(number)s is closed", number=complaint.number), field="status")
         upload = request.files.get("file")
         if upload is None:
-            raise InvalidInput("send the evidence as multipart form field 'file'", field="file")
+            raise InvalidInput(gettext("send the evidence as multipart form field 'file'"), field="file")
         add_attachment(db.session, complaint.id, upload.filename, upload.read(),
                        instance_path=current_app.instance_path,
                        max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=actor.id)
@@ -130,7 +131,7 @@ class ComplaintApi(DomainRestApi):
         """Upload one evidence file (multipart field `file`)."""
         upload = request.files.get("file")
         if upload is None:
-            raise InvalidInput("send the evidence as multipart form field 'file'", field="file")
+            raise InvalidInput(gettext("send the evidence as multipart form field 'file'"), field="file")
         get_complaint(db.session, pk, viewer=current_actor())
         attachment = add_attachment(
             db.session, int(pk), upload.filename, upload.read(),

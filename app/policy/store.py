@@ -9,6 +9,7 @@ import json
 import threading
 from pathlib import Path
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ class InvalidRules(InvalidInput):
     """A rule set with problems; `details` lists every one of them."""
 
     def __init__(self, problems: list[dict]):
-        super().__init__(f"the rule set has {len(problems)} problem(s); nothing was saved",
+        super().__init__(gettext("the rule set has %(n)s problem(s); nothing was saved", n=len(problems)),
                          details=problems)
 
     def as_dict(self) -> dict:
@@ -45,7 +46,8 @@ def team_names(session: Session) -> list[str]:
 
 def check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise NotFound(f"unknown rule-set kind '{kind}'; kinds are: {', '.join(KINDS)}")
+        raise NotFound(gettext("unknown rule-set kind '%(kind)s'; kinds are: %(kinds)s", kind=kind,
+                               kinds=", ".join(KINDS)))
 
 
 def validate(session: Session, kind: str, rules, parameters=None) -> list[dict]:
@@ -68,7 +70,9 @@ def get_version(session: Session, kind: str, version: int | None = None) -> Rule
         query = query.where(RuleSetVersion.version == version)
     row = session.execute(query).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"no {kind} rule set" + (f" version {version}" if version else ""))
+        raise NotFound(gettext("no %(kind)s rule set version %(version)s", kind=kind,
+                               version=version) if version
+                       else gettext("no %(kind)s rule set", kind=kind))
     return row
 
 
@@ -85,7 +89,7 @@ def publish(session: Session, kind: str, rules, *, comment: str, author_id: int 
     """Validate and store a new version; nothing is stored when anything is wrong."""
     check_kind(kind)
     if not isinstance(comment, str) or not comment.strip():
-        raise InvalidInput("a comment saying what changed and why is required", field="comment")
+        raise InvalidInput(gettext("a comment saying what changed and why is required"), field="comment")
     problems = validate(session, kind, rules, parameters)
     if problems:
         raise InvalidRules(problems)
@@ -104,7 +108,7 @@ def publish(session: Session, kind: str, rules, *, comment: str, author_id: int 
             return row
         except IntegrityError:
             continue  # another process published the same number first; take the next
-    raise InvalidInput("could not publish: too many simultaneous publishes, try again")
+    raise InvalidInput(gettext("could not publish: too many simultaneous publishes, try again"))
 
 
 def compile_draft(session: Session, kind: str, rules, parameters=None) -> CompiledRuleSet:
@@ -132,7 +136,7 @@ def compiled(session: Session, kind: str, versions: dict | None = None) -> Compi
     versions = versions if versions is not None else latest_versions(session)
     number = versions.get(kind)
     if number is None:
-        raise NotFound(f"no {kind} rule set has been published")
+        raise NotFound(gettext("no %(kind)s rule set has been published", kind=kind))
     key = (str(session.get_bind().url), kind)
     cached = _cache.get(key)
     if cached is not None and cached.version == number:
@@ -187,7 +191,7 @@ def save_draft(session: Session, kind: str, author_id: int, rules, parameters=No
     from app.models import RuleSetDraft
 
     if not isinstance(rules, list):
-        raise InvalidInput("rules must be a list", field="rules")
+        raise InvalidInput(gettext("rules must be a list"), field="rules")
     draft = get_draft(session, kind, author_id) or RuleSetDraft(kind=kind, author_id=author_id)
     draft.rules, draft.parameters, draft.based_on = rules, parameters or {}, based_on
     session.add(draft)
@@ -206,10 +210,10 @@ def rollback(session: Session, kind: str, version: int, *, comment: str,
              author_id: int | None = None) -> RuleSetVersion:
     """Publish an old version's rules as a new version (validated again: teams change)."""
     if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("version must be a whole number", field="version")
+        raise InvalidInput(gettext("version must be a whole number"), field="version")
     old = get_version(session, kind, version)
     if not isinstance(comment, str) or not comment.strip():
-        raise InvalidInput("a comment saying why is required", field="comment")
+        raise InvalidInput(gettext("a comment saying why is required"), field="comment")
     return publish(session, kind, old.rules, parameters=old.parameters, author_id=author_id,
                    comment=f"{comment.strip()} (rollback to version {version})")
 

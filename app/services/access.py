@@ -3,6 +3,7 @@ admins, auditors and policy editors see all."""
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,7 +56,7 @@ SYSTEM = Actor(id=None, username="system", roles={"Admin"})
 
 def actor_for(session: Session, user) -> Actor:
     if user is None or not getattr(user, "id", None):
-        raise Forbidden("sign in first")
+        raise Forbidden(gettext("sign in first"))
     roles = {r.name for r in user.roles}
     team_ids = set(session.execute(
         select(team_member.c.team_id).where(team_member.c.user_id == user.id)).scalars())

@@ -1,5 +1,6 @@
 """Acknowledging and resolving alerts by hand."""
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import Alert
@@ -10,14 +11,15 @@ from app.timeutil import utcnow
 def _get(session: Session, alert_id) -> Alert:
     alert = session.get(Alert, alert_id) if str(alert_id).isdigit() else None
     if alert is None:
-        raise NotFound(f"no alert with id {alert_id}")
+        raise NotFound(gettext("no alert with id %(id)s", id=alert_id))
     return alert
 
 
 def acknowledge(session: Session, alert_id, user_id) -> Alert:
     alert = _get(session, alert_id)
     if alert.state != "open":
-        raise Conflict(f"the alert is {alert.state}; only open alerts can be acknowledged")
+        raise Conflict(gettext("the alert is %(state)s; only open alerts can be acknowledged",
+                               state=alert.state))
     alert.state, alert.acknowledged_by_id, alert.acknowledged_at = "acknowledged", user_id, utcnow()
     session.commit()
     return alert
@@ -26,7 +28,7 @@ def acknowledge(session: Session, alert_id, user_id) -> Alert:
 def resolve(session: Session, alert_id) -> Alert:
     alert = _get(session, alert_id)
     if alert.state == "resolved":
-        raise Conflict("the alert is already resolved")
+        raise Conflict(gettext("the alert is already resolved"))
     alert.state, alert.resolved_at = "resolved", utcnow()
     session.commit()
     return alert

@@ -3,6 +3,7 @@
 import uuid
 from pathlib import Path
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import Attachment, Complaint
@@ -37,19 +38,21 @@ def add_attachment(
 ) -> Attachment:
     complaint = session.get(Complaint, complaint_id)
     if complaint is None:
-        raise NotFound(f"no complaint with id {complaint_id}")
+        raise NotFound(gettext("no complaint with id %(id)s", id=complaint_id))
     name = Path(filename or "").name
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED:
         raise InvalidInput(
-            f"files of type '.{ext or '?'}' are not accepted; allowed: {', '.join(sorted(ALLOWED))}",
+            gettext("files of type '.%(ext)s' are not accepted; allowed: %(allowed)s",
+                    ext=ext or "?", allowed=", ".join(sorted(ALLOWED))),
             field="file",
         )
     if not content:
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput(gettext("the file is empty"), field="file")
     if len(content) > max_bytes:
         raise InvalidInput(
-            f"the file is {len(content)} bytes; the limit is {max_bytes} bytes", field="file"
+            gettext("the file is %(size)s bytes; the limit is %(limit)s bytes",
+                    size=len(content), limit=max_bytes), field="file"
         )
     kind, content_type = ALLOWED[ext]
     stored = f"{uuid.uuid4().hex}.{ext}"

@@ -8,6 +8,8 @@ in and out; the arithmetic is done on local dates, so it holds in any zone.
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 from app.services.errors import InvalidInput
 
 MAX_DAYS = 3 * 366  # a calendar with working time finds it well within this
@@ -18,21 +20,21 @@ def check_calendar(calendar) -> dict | None:
     if not calendar:
         return None
     if not isinstance(calendar, dict):
-        raise InvalidInput("the calendar must be an object", field="calendar")
+        raise InvalidInput(gettext("the calendar must be an object"), field="calendar")
     days = calendar.get("days")
     if not isinstance(days, list) or not days or any(
             not isinstance(d, int) or not 0 <= d <= 6 for d in days):
-        raise InvalidInput("calendar days must be a non-empty list of 0 (Monday) to 6",
+        raise InvalidInput(gettext("calendar days must be a non-empty list of 0 (Monday) to 6"),
                            field="calendar")
     try:
         start = time.fromisoformat(calendar.get("start", ""))
         end = time.fromisoformat(calendar.get("end", ""))
         holidays = [date.fromisoformat(h) for h in calendar.get("holidays", [])]
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"calendar times must be HH:MM and holidays YYYY-MM-DD ({exc})",
-                           field="calendar") from exc
+        raise InvalidInput(gettext("calendar times must be HH:MM and holidays YYYY-MM-DD "
+                                   "(%(error)s)", error=exc), field="calendar") from exc
     if end <= start:
-        raise InvalidInput("the working day must end after it starts", field="calendar")
+        raise InvalidInput(gettext("the working day must end after it starts"), field="calendar")
     return {"days": sorted(set(days)), "start": start.isoformat("minutes"),
             "end": end.isoformat("minutes"), "holidays": [h.isoformat() for h in holidays]}
 
@@ -63,7 +65,7 @@ def add_working_time(start: datetime, duration: timedelta, calendar: dict | None
         if remaining <= available:
             return begin + remaining
         remaining -= available
-    raise InvalidInput("the calendar has no working time in the next three years")
+    raise InvalidInput(gettext("the calendar has no working time in the next three years"))
 
 
 def working_time_between(a: datetime, b: datetime, calendar: dict | None,

@@ -1,5 +1,6 @@
 """Reading and editing complaints outside the lifecycle (hand routing, corrections)."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,15 +21,16 @@ def get_complaint(session: Session, complaint_id, viewer=None) -> Complaint:
     if complaint is not None and viewer is not None and not viewer.can_see(complaint):
         complaint = None
     if complaint is None:
-        raise NotFound(f"no complaint with id {complaint_id}")
+        raise NotFound(gettext("no complaint with id %(id)s", id=complaint_id))
     return complaint
 
 
 def check_version(complaint: Complaint, version) -> None:
     if version != complaint.version:
         raise Conflict(
-            f"complaint {complaint.number} has changed since you loaded it "
-            f"(your version {version}, current {complaint.version}); reload and try again",
+            gettext("complaint %(number)s has changed since you loaded it (your version "
+                    "%(yours)s, current %(current)s); reload and try again",
+                    number=complaint.number, yours=version, current=complaint.version),
             field="version",
         )
 
@@ -38,7 +40,7 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
     """Edit a complaint's editable fields; the caller names the version it edits."""
     complaint = get_complaint(session, complaint_id, viewer=viewer)
     if not isinstance(data, dict):
-        raise v.InvalidInput("The update must be a JSON object")
+        raise v.InvalidInput(gettext("The update must be a JSON object"))
     p = v.Problems()
     v.no_unknown(p, data, EDITABLE)
     version = v.integer(p, data, "version", required=True, low=1)
@@ -47,7 +49,7 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
         team_id = v.integer(p, data, "team", low=1)
         team = session.get(Team, team_id) if team_id else None
         if team_id and team is None:
-            p.add("team", f"no team with id {team_id}")
+            p.add("team", gettext("no team with id %(id)s", id=team_id))
         changes["team"] = team
     if "level" in data:
         changes["level"] = v.integer(p, data, "level", low=1, high=5, required=True)
@@ -59,7 +61,7 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
         changes["description"] = v.text(p, data, "description", required=True, max_len=10000)
     if "expected_outcome" in data:
         changes["expected_outcome"] = v.text(p, data, "expected_outcome", max_len=2000)
-    p.raise_if_any("The complaint was not changed; please correct")
+    p.raise_if_any(gettext("The complaint was not changed; please correct"))
     check_version(complaint, version)
     before = {k: _plain(getattr(complaint, k)) for k in changes}
     for key, value in changes.items():
@@ -72,7 +74,7 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
         session.commit()
     except StaleDataError as exc:
         session.rollback()
-        raise Conflict("the complaint was changed by someone else; reload and try again",
+        raise Conflict(gettext("the complaint was changed by someone else; reload and try again"),
                        field="version") from exc
     return complaint
 

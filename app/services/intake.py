@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, Customer, Decision, RuleHit, Team
@@ -32,20 +33,20 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 def parse_intake(session: Session, data: dict, now: datetime) -> dict:
     """Check a complaint's input; every problem is reported at once, by field."""
     if not isinstance(data, dict):
-        raise v.InvalidInput("The complaint must be a JSON object")
+        raise v.InvalidInput(gettext("The complaint must be a JSON object"))
     p = v.Problems()
     v.no_unknown(p, data, INTAKE_FIELDS)
     customer_id = v.integer(p, data, "customer", required=True, low=1)
     customer = session.get(Customer, customer_id) if customer_id else None
     if customer_id and customer is None:
-        p.add("customer", f"no customer with id {customer_id}")
+        p.add("customer", gettext("no customer with id %(id)s", id=customer_id))
     team_id = v.integer(p, data, "team", low=1)
     team = session.get(Team, team_id) if team_id else None
     if team_id and team is None:
-        p.add("team", f"no team with id {team_id}")
+        p.add("team", gettext("no team with id %(id)s", id=team_id))
     received_at = v.moment(p, data, "received_at", default=now)
     if received_at and received_at > now + FUTURE_TOLERANCE:
-        p.add("received_at", "cannot be in the future")
+        p.add("received_at", gettext("cannot be in the future"))
     fields = {
         "customer": customer,
         "team": team,
@@ -63,7 +64,7 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
         "destination_region": v.text(p, data, "destination_region", max_len=40),
         "region": v.text(p, data, "region", max_len=40),
     }
-    p.raise_if_any("The complaint was not registered; please correct")
+    p.raise_if_any(gettext("The complaint was not registered; please correct"))
     if not fields["region"]:
         fields["region"] = customer.province
     return fields

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -76,19 +77,22 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
     """Apply one action; raise InvalidInput / Forbidden / Conflict / NotFound otherwise."""
     now = now or utcnow()
     if action not in STEPS:
-        raise InvalidInput(f"unknown action '{action}'; actions are: {', '.join(ACTIONS)}",
+        raise InvalidInput(gettext("unknown action '%(action)s'; actions are: %(actions)s", action=action,
+                                   actions=", ".join(ACTIONS)),
                            field="action")
     if not isinstance(body, dict):
-        raise InvalidInput("the body must be a JSON object")
+        raise InvalidInput(gettext("the body must be a JSON object"))
     c = get_complaint(session, complaint_id, viewer=actor)
     step = STEPS[action]
     p = v.Problems()
     v.no_unknown(p, body, step.fields)
     version = v.integer(p, body, "version", required=True, low=1)
-    p.raise_if_any(f"The '{action}' action was not applied; please correct")
+    p.raise_if_any(gettext("The '%(action)s' action was not applied; please correct",
+                           action=action))
     if c.status not in step.states:
-        raise Conflict(f"cannot {action.replace('_', ' ')} complaint {c.number}: it is "
-                       f"{c.status.replace('_', ' ')}", field="status")
+        raise Conflict(gettext("cannot %(action)s complaint %(number)s: its status is %(status)s",
+                               action=action.replace("_", " "), number=c.number,
+                               status=str(STATUSES.get(c.status, c.status))), field="status")
     check_version(c, version)
     details = globals()[f"_{action}"](session, c, body, actor, now)
     refresh_queue_keys(c)
@@ -97,8 +101,9 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
         session.commit()
     except StaleDataError as exc:
         session.rollback()
-        raise Conflict(f"complaint {c.number} was changed by someone else at the same time; "
-                       "reload and try again", field="version") from exc
+        raise Conflict(gettext("complaint %(number)s was changed by someone else at the same "
+                               "time; reload and try again", number=c.number),
+                       field="version") from exc
     if details and details.get("mail_queued"):
         deliver_in_background()
     return c
@@ -107,25 +112,27 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
 # --- the actions: each checks who, changes the complaint, returns the event's details ---
 
 def _claim(session, c, body, actor, now):
-    actor.require(actor.is_member(c.team_id), "only members of the complaint's team can claim it")
+    actor.require(actor.is_member(c.team_id), gettext("only members of the complaint's team can claim it"))
     if c.assignee_id and c.assignee_id != actor.id:
-        raise Conflict(f"complaint {c.number} is already assigned to {c.assignee.username}; "
-                       "ask the team lead to reassign it", field="assignee")
+        raise Conflict(gettext("complaint %(number)s is already assigned to %(user)s; ask the "
+                               "team lead to reassign it", number=c.number,
+                               user=c.assignee.username), field="assignee")
     c.assignee_id = actor.id
     c.status = "assigned" if c.status == "new" else c.status
     return {"assignee": actor.username}
 
 
 def _assign(session, c, body, actor, now):
-    actor.require(actor.leads(c.team_id), "only the team's lead can assign complaints")
+    actor.require(actor.leads(c.team_id), gettext("only the team's lead can assign complaints"))
     user_id = body.get("user")
     team: Team = c.team
     member = next((m for m in team.members if m.id == user_id), None) if team else None
     if member is None:
-        raise InvalidInput(f"user {user_id} is not a member of team {team.name if team else '-'}",
+        raise InvalidInput(gettext("user %(user)s is not a member of team %(team)s", user=user_id,
+                                   team=team.name if team else "-"),
                            field="user")
     if not member.active:
-        raise InvalidInput(f"{member.username} is inactive", field="user")
+        raise InvalidInput(gettext("%(user)s is inactive", user=member.username), field="user")
     previous = c.assignee.username if c.assignee else None
     c.assignee_id = member.id
     if c.status == "new":
@@ -134,7 +141,7 @@ def _assign(session, c, body, actor, now):
 
 
 def _respond(session, c, body, actor, now):
-    actor.require(_is_handler(actor, c), "only the assignee or the team lead can respond")
+    actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can respond"))
     message = _text(body, "message", required=True)
     details = {"message": message}
     if c.first_responded_at is None:
@@ -147,20 +154,20 @@ def _respond(session, c, body, actor, now):
 
 
 def _note(session, c, body, actor, now):
-    actor.require(actor.is_member(c.team_id), "only the complaint's team can add notes")
+    actor.require(actor.is_member(c.team_id), gettext("only the complaint's team can add notes"))
     return {"text": _text(body, "text", required=not body.get("message"))
             or _text(body, "message", required=True), "internal": True}
 
 
 def _wait_customer(session, c, body, actor, now):
-    actor.require(_is_handler(actor, c), "only the assignee or the team lead can do this")
+    actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can do this"))
     c.status, c.paused_at = "waiting_customer", now
     record_event(session, c, "sla_paused", at=now, details={"reason": _text(body, "reason")})
     return {"reason": _text(body, "reason")}
 
 
 def _resume(session, c, body, actor, now):
-    actor.require(_is_handler(actor, c), "only the assignee or the team lead can do this")
+    actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can do this"))
     _, calendar = _team_and_calendar(c)
     paused = c.paused_at or now
     moved = shift_for_pause(c, paused, now, calendar)
@@ -171,7 +178,7 @@ def _resume(session, c, body, actor, now):
 
 
 def _propose_resolution(session, c, body, actor, now):
-    actor.require(_is_handler(actor, c), "only the assignee or the team lead can propose")
+    actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can propose"))
     p = v.Problems()
     kind = v.one_of(p, body, "kind", list(RESOLUTION_KINDS), required=True)
     text = v.text(p, body, "text", required=True, max_len=4000)
@@ -183,10 +190,10 @@ def _propose_resolution(session, c, body, actor, now):
             if amount <= 0 or amount.as_tuple().exponent < -2:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
-            p.add("amount", "compensation needs a positive amount with at most 2 decimals")
+            p.add("amount", gettext("compensation needs a positive amount with at most 2 decimals"))
     elif body.get("amount") not in (None, 0):
-        p.add("amount", "only a compensation has an amount")
-    p.raise_if_any("The resolution was not proposed; please correct")
+        p.add("amount", gettext("only a compensation has an amount"))
+    p.raise_if_any(gettext("The resolution was not proposed; please correct"))
     c.resolution_kind, c.resolution_text, c.resolution_amount = kind, text, amount
     c.resolution_approved_by_id = c.resolution_approved_at = None
     return {"kind": kind, "amount": str(amount) if amount is not None else None, "text": text,
@@ -194,25 +201,26 @@ def _propose_resolution(session, c, body, actor, now):
 
 
 def _approve_resolution(session, c, body, actor, now):
-    actor.require(actor.leads(c.team_id), "only the team lead can approve a resolution")
+    actor.require(actor.leads(c.team_id), gettext("only the team lead can approve a resolution"))
     if not c.resolution_kind:
-        raise Conflict("there is no proposed resolution to approve", field="resolution")
+        raise Conflict(gettext("there is no proposed resolution to approve"), field="resolution")
     if c.resolution_approved_at:
-        raise Conflict("the resolution is already approved", field="resolution")
+        raise Conflict(gettext("the resolution is already approved"), field="resolution")
     c.resolution_approved_by_id, c.resolution_approved_at = actor.id, now
     return {"kind": c.resolution_kind, "comment": _text(body, "comment")}
 
 
 def _resolve(session, c, body, actor, now):
-    actor.require(_is_handler(actor, c), "only the assignee or the team lead can resolve")
+    actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can resolve"))
     if not c.resolution_kind:
-        raise Conflict("propose a resolution before resolving", field="resolution")
+        raise Conflict(gettext("propose a resolution before resolving"), field="resolution")
     if needs_approval(c) and not c.resolution_approved_at:
-        why = "level 4 or above" if c.level >= 4 else "compensation above the limit"
-        raise Conflict(f"this resolution needs a lead's approval first ({why})",
+        why = (gettext("level 4 or above") if c.level >= 4
+               else gettext("compensation above the limit"))
+        raise Conflict(gettext("this resolution needs a lead's approval first (%(why)s)", why=why),
                        field="resolution")
     if c.first_responded_at is None:
-        raise Conflict("respond to the customer before resolving", field="status")
+        raise Conflict(gettext("respond to the customer before resolving"), field="status")
     c.status, c.resolved_at = "resolved", now
     met = now <= c.resolution_due_at if c.resolution_due_at else True
     record_event(session, c, "sla_met" if met else "sla_breached", at=now,
@@ -229,14 +237,14 @@ def _resolve(session, c, body, actor, now):
 def _callback(session, c, body, actor, now):
     follow_up = session.query(Team.id).filter_by(name=FOLLOW_UP_TEAM).scalar()
     actor.require(actor.is_member(c.team_id) or actor.is_member(follow_up),
-                  "only the complaint's team or the follow-up team can record a callback")
+                  gettext("only the complaint's team or the follow-up team can record a callback"))
     p = v.Problems()
     reached = body.get("reached")
     if not isinstance(reached, bool):
-        p.add("reached", "must be true or false")
+        p.add("reached", gettext("must be true or false"))
     satisfaction = v.integer(p, body, "satisfaction", low=1, high=5, required=reached is True)
     comment = v.text(p, body, "comment", max_len=2000)
-    p.raise_if_any("The callback was not recorded; please correct")
+    p.raise_if_any(gettext("The callback was not recorded; please correct"))
     c.callback_at, c.callback_reached, c.callback_comment = now, reached, comment
     if reached:
         c.satisfaction = satisfaction
@@ -249,19 +257,19 @@ def _callback(session, c, body, actor, now):
 def _close(session, c, body, actor, now):
     reason = _text(body, "reason")
     if c.callback_reached:
-        actor.require(_is_handler(actor, c), "only the assignee or the team lead can close")
+        actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can close"))
     else:
         actor.require(actor.leads(c.team_id),
-                      "without a successful callback only the team lead can close")
+                      gettext("without a successful callback only the team lead can close"))
         if not reason:
-            raise InvalidInput("say why the complaint is closed without reaching the customer",
+            raise InvalidInput(gettext("say why the complaint is closed without reaching the customer"),
                                field="reason")
     c.status, c.closed_at, c.close_reason = "closed", now, reason
     return {"reason": reason, "after_callback": bool(c.callback_reached)}
 
 
 def _reopen(session, c, body, actor, now):
-    actor.require(actor.is_member(c.team_id), "only the complaint's team can reopen it")
+    actor.require(actor.is_member(c.team_id), gettext("only the complaint's team can reopen it"))
     _, calendar = _team_and_calendar(c)
     span = (c.resolution_due_at - c.received_at) if c.resolution_due_at else timedelta(hours=48)
 
@@ -278,8 +286,8 @@ def _text(body, field, required=False):
     value = body.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InvalidInput(f"{field} is required", field=field)
+            raise InvalidInput(gettext("%(field)s is required", field=field), field=field)
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text", field=field)
+        raise InvalidInput(gettext("%(field)s must be text", field=field), field=field)
     return value.strip()[:4000]

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,7 +26,7 @@ def parse_filters(args: dict) -> dict:
         out["channel"] = v.one_of(p, args, "channel", list(CHANNELS))
     if args.get("region"):
         out["region"] = v.text(p, args, "region", max_len=40)
-    p.raise_if_any("The queue filters are not valid")
+    p.raise_if_any(gettext("The queue filters are not valid"))
     return out
 
 
@@ -49,7 +50,7 @@ def _follow_up_team_id(session: Session) -> int | None:
 def queue_query(session: Session, view: str, actor: Actor, now: datetime, filters: dict):
     """The query behind a queue (without limit), ordered by nearest due time."""
     if view not in VIEWS:
-        raise v.InvalidInput(f"view must be one of: {', '.join(VIEWS)}", field="view")
+        raise v.InvalidInput(gettext("view must be one of: %(views)s", views=", ".join(VIEWS)), field="view")
     query = _base(actor, filters)
     if view == "mine":
         return query.where(Complaint.assignee_id == actor.id, Complaint.is_open) \

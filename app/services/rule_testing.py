@@ -1,6 +1,7 @@
 """"Test one complaint": which rules match, condition by condition, for a draft or the
 published version. Reads only."""
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ INTAKE_KINDS = ("grading", "routing", "sla")
 def _facts_from_fields(kind: str, fields: dict) -> dict:
     """Validate hand-filled variables against the kind's variable table."""
     if not isinstance(fields, dict):
-        raise v.InvalidInput("fields must be an object", field="fields")
+        raise v.InvalidInput(gettext("fields must be an object"), field="fields")
     p = v.Problems()
     specs = variable_spec(kind)
     facts = {}
@@ -32,24 +33,24 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
         elif var.type.name == "choice":
             options = list(var.options)
             if options != ["teams"] and value not in options:
-                p.add(name, f"must be one of: {', '.join(options)}")
+                p.add(name, gettext("must be one of: %(values)s", values=", ".join(options)))
             facts[name] = value
         elif var.type.name in ("number", "duration"):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                p.add(name, "must be a number")
+                p.add(name, gettext("must be a number"))
             facts[name] = value
         elif var.type.name == "boolean":
             if not isinstance(value, bool):
-                p.add(name, "must be true or false")
+                p.add(name, gettext("must be true or false"))
             facts[name] = value
         else:
             if not isinstance(value, str):
-                p.add(name, "must be text")
+                p.add(name, gettext("must be text"))
             facts[name] = value
     for name in fields:
         if name not in specs:
-            p.add(name, "is not a variable of this rule set")
-    p.raise_if_any("The test complaint is not valid")
+            p.add(name, gettext("is not a variable of this rule set"))
+    p.raise_if_any(gettext("The test complaint is not valid"))
     defaults = {"urgency": 1, "impact": "individual", "customer_tier": "ordinary",
                 "service_type": "standard", "status": "new", "description": "",
                 "waybill_no": "", "is_repeat": False, "hours_open": 0.0,
@@ -76,7 +77,7 @@ def try_rules(session: Session, kind: str, *, rules=None, parameters=None, compl
     candidate = (store.compile_draft(session, kind, rules, parameters) if rules is not None
                  else store.compiled(session, kind))
     if complaint_id is None and fields is None:
-        raise v.InvalidInput("give a complaint id or the complaint's fields", field="complaint")
+        raise v.InvalidInput(gettext("give a complaint id or the complaint's fields"), field="complaint")
     complaint = get_complaint(session, complaint_id) if complaint_id is not None else None
 
     if kind in INTAKE_KINDS:

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,7 @@ def _period(since, days, now) -> datetime:
             try:
                 since = datetime.fromisoformat(since.replace("Z", "+00:00"))
             except ValueError as exc:
-                raise InvalidInput("since must be an ISO 8601 date", field="since") from exc
+                raise InvalidInput(gettext("since must be an ISO 8601 date"), field="since") from exc
         if since.tzinfo is None:
             from app.timeutil import as_utc
 
@@ -46,7 +47,8 @@ def _period(since, days, now) -> datetime:
     if days is None:
         days = 30
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"days must be a whole number from 1 to {MAX_DAYS}", field="days")
+        raise InvalidInput(gettext("days must be a whole number from 1 to %(max)s", max=MAX_DAYS),
+                           field="days")
     return now - timedelta(days=days)
 
 

@@ -1,6 +1,7 @@
 """The one-question satisfaction survey behind /survey/<token>: no login, one answer per
 token, expires."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,11 +20,11 @@ def find_token(session: Session, token: str, now=None) -> SurveyToken:
     now = now or utcnow()
     row = session.execute(select(SurveyToken).where(SurveyToken.token == token)).scalar()
     if row is None:
-        raise NotFound("this survey link is not valid")
+        raise NotFound(gettext("this survey link is not valid"))
     if row.answered_at is not None:
-        raise Conflict("this survey has already been answered; thank you")
+        raise Conflict(gettext("this survey has already been answered; thank you"))
     if row.expires_at <= now:
-        raise Expired("this survey link has expired")
+        raise Expired(gettext("this survey link has expired"))
     return row
 
 
@@ -33,7 +34,7 @@ def answer(session: Session, token: str, data: dict, now=None) -> SurveyToken:
     p = v.Problems()
     score = v.integer(p, data, "score", low=1, high=5, required=True)
     comment = v.text(p, data, "comment", max_len=2000)
-    p.raise_if_any("Please choose a score from 1 to 5")
+    p.raise_if_any(gettext("Please choose a score from 1 to 5"))
     row.answered_at, row.score, row.comment = now, score, comment
     complaint = row.complaint
     complaint.satisfaction = score

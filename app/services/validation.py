@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from flask_babel import gettext
+
 from app.services.errors import InvalidInput
 from app.timeutil import as_utc
 
@@ -17,7 +19,7 @@ class Problems:
         if self.by_field:
             fields = ", ".join(sorted(self.by_field))
             raise InvalidInput(
-                f"{summary}: {fields}",
+                gettext("%(summary)s: %(fields)s", summary=summary, fields=fields),
                 field=next(iter(self.by_field)),
                 details=self.by_field,
             )
@@ -27,14 +29,14 @@ def text(problems, data, field, *, required=False, max_len=255, default=None):
     value = data.get(field, default)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            problems.add(field, "is required")
+            problems.add(field, gettext("is required"))
         return default
     if not isinstance(value, str):
-        problems.add(field, "must be text")
+        problems.add(field, gettext("must be text"))
         return default
     value = value.strip()
     if len(value) > max_len:
-        problems.add(field, f"is longer than {max_len} characters")
+        problems.add(field, gettext("is longer than %(n)s characters", n=max_len))
     return value
 
 
@@ -42,10 +44,10 @@ def one_of(problems, data, field, allowed, *, required=False, default=None):
     value = data.get(field, default)
     if value is None:
         if required:
-            problems.add(field, "is required")
+            problems.add(field, gettext("is required"))
         return default
     if value not in allowed:
-        problems.add(field, f"must be one of: {', '.join(map(str, allowed))}")
+        problems.add(field, gettext("must be one of: %(values)s", values=", ".join(map(str, allowed))))
         return default
     return value
 
@@ -54,16 +56,16 @@ def integer(problems, data, field, *, low=None, high=None, required=False, defau
     value = data.get(field, default)
     if value is None:
         if required:
-            problems.add(field, "is required")
+            problems.add(field, gettext("is required"))
         return default
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
         else:
-            problems.add(field, "must be a whole number")
+            problems.add(field, gettext("must be a whole number"))
             return default
     if (low is not None and value < low) or (high is not None and value > high):
-        problems.add(field, f"must be between {low} and {high}")
+        problems.add(field, gettext("must be between %(low)s and %(high)s", low=low, high=high))
         return default
     return value
 
@@ -75,12 +77,12 @@ def moment(problems, data, field, *, default=None):
     if isinstance(value, datetime):
         return as_utc(value)
     if not isinstance(value, str):
-        problems.add(field, "must be an ISO 8601 date and time")
+        problems.add(field, gettext("must be an ISO 8601 date and time"))
         return default
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        problems.add(field, "must be an ISO 8601 date and time, e.g. 2026-11-23T09:30:00+08:00")
+        problems.add(field, gettext("must be an ISO 8601 date and time, e.g. 2026-11-23T09:30:00+08:00"))
         return default
     return as_utc(parsed)
 
@@ -88,4 +90,4 @@ def moment(problems, data, field, *, default=None):
 def no_unknown(problems, data, allowed):
     for key in data:
         if key not in allowed:
-            problems.add(key, "is not a field that can be set here")
+            problems.add(key, gettext("is not a field that can be set here"))

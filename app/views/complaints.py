@@ -1,6 +1,7 @@
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
@@ -86,11 +87,11 @@ def _attach_from_form(pk, actor):
     from app.services.complaints import check_version, get_complaint
 
     complaint = get_complaint(db.session, pk, viewer=actor)
-    actor.require(actor.is_member(complaint.team_id), "only the complaint's team can attach")
+    actor.require(actor.is_member(complaint.team_id), gettext("only the complaint's team can attach"))
     check_version(complaint, int(request.form.get("version", "0") or 0))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InvalidInput("choose a file to attach", field="file")
+        raise InvalidInput(gettext("choose a file to attach"), field="file")
     add_attachment(db.session, complaint.id, upload.filename, upload.read(),
                    instance_path=current_app.instance_path,
                    max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=actor.id)
