@@ -64,6 +64,16 @@
       const row = el("tr", {
         class: (i === state.selected ? "pe-selected " : "") + (rule.enabled === false ? "pe-disabled" : ""),
         "data-rule": i,
+        // Editors may drag a rule to its place; ↑/↓ do the same from the keyboard.
+        draggable: canEdit ? "true" : null, title: canEdit ? T.dragHint : null,
+        ondragstart: (e) => { e.dataTransfer.setData("text/plain", String(i)); e.dataTransfer.effectAllowed = "move"; },
+        ondragover: (e) => { if (canEdit) { e.preventDefault(); e.currentTarget.classList.add("pe-drop"); } },
+        ondragleave: (e) => e.currentTarget.classList.remove("pe-drop"),
+        ondrop: (e) => {
+          e.preventDefault();
+          const from = Number(e.dataTransfer.getData("text/plain"));
+          if (Number.isInteger(from)) moveTo(from, i);
+        },
       },
         el("td", {}, i + 1),
         el("td", { class: "pe-name" },
@@ -87,10 +97,15 @@
       body.append(row);
     });
   }
-  function move(i, step) {
-    const j = i + step;
-    [state.rules[i], state.rules[j]] = [state.rules[j], state.rules[i]];
-    state.selected = j;
+  function move(i, step) { moveTo(i, i + step); }
+  function moveTo(from, to) {
+    if (from === to || from < 0 || to < 0 || from >= state.rules.length || to >= state.rules.length) {
+      renderList();
+      return;
+    }
+    const [rule] = state.rules.splice(from, 1);
+    state.rules.splice(to, 0, rule);
+    state.selected = to;
     changed();
   }
 

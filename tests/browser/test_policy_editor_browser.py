@@ -29,8 +29,10 @@ def test_build_simulate_publish_route_and_roll_back(page, session, customer_id, 
     action = page.locator("#pe-builder .pe-action").first
     action.locator(".pe-action-name").select_option("assign_team")
     page.locator("#pe-builder .pe-action").first.locator(".pe-value").select_option("Finance")
-    for _ in range(7):  # to the top, above "Delivery problems to Logistics Delivery"
+    for _ in range(6):  # to second place with the buttons...
         page.locator("#pe-rules tr.pe-selected .pe-up").click()
+    # ...and dragged to the top, above "Delivery problems to Logistics Delivery"
+    page.locator("#pe-rules tbody tr").nth(1).drag_to(page.locator("#pe-rules tbody tr").first)
     page.wait_for_function("document.querySelector('#pe-status').textContent.includes('Draft saved')")
     assert page.locator("#pe-rules tbody tr").first.locator(".pe-name").inner_text().startswith(
         "Pickups to Finance")
