@@ -2,6 +2,7 @@
 
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
 
 from app.api.visibility import VISIBLE
 from app.models import Complaint
@@ -33,6 +34,7 @@ class RelatedComplaintsView(DomainModelView):
 
     datamodel = SQLAInterface(Complaint)
     class_permission_name = "Complaint"
+    list_title = _("Complaints")
     base_filters = VISIBLE
     base_order = ("received_at", "desc")
     include_route_methods = {"list", "show"}

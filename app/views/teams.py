@@ -2,6 +2,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Team
+from app.models.choices import ASSIGNMENT_METHODS
 from app.views import calendar_fields
 from app.views.base import DomainModelView, RelatedComplaintsView
 
@@ -29,8 +30,14 @@ class TeamView(DomainModelView):
     show_columns = ["name", "description", "lead", "members", "assignment_method", "active",
                     "calendar"]
     label_columns = {**DomainModelView.label_columns, "calendar": _("Working calendar")}
-    formatters_columns = {**DomainModelView.formatters_columns,
-                          "calendar": calendar_fields.describe}
+    formatters_columns = {
+        **DomainModelView.formatters_columns,
+        "calendar": calendar_fields.describe,
+        "assignment_method": lambda code: str(ASSIGNMENT_METHODS.get(code, code)),
+        "active": lambda active: str(_("Yes") if active else _("No")),
+        "members": lambda users: ", ".join(str(u) for u in users) or "—",
+        "lead": lambda user: str(user) if user else "—",
+    }
     base_order = ("name", "asc")
     related_views = [TeamComplaintsView]
 
