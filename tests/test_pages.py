@@ -73,3 +73,24 @@ def test_complaint_page_explains_the_decision(client, session, customer_id):
     assert "Why this team, level and deadline" in page
     assert "Fee disputes to Finance" in page
     assert "fee_dispute" in page  # the actual value in the trace
+
+
+def test_lists_show_labels_not_codes(client, session, customer_id):
+    import re
+
+    from app.services.intake import register_complaint
+
+    def cell(text):
+        return re.compile(r">\s*" + re.escape(text) + r"\s*<")
+
+    register_complaint(session, {"customer": customer_id, "channel": "web",
+                                 "category": "fee_dispute", "description": "charged twice"})
+    login(client, "admin")
+    page = client.get("/complaintview/list/").get_data(as_text=True)
+    assert cell("Fee dispute").search(page) and cell("Web form").search(page)
+    assert not cell("fee_dispute").search(page) and not cell("web").search(page)
+    page = client.get(f"/customerview/show/{customer_id}").get_data(as_text=True)
+    assert cell("Person").search(page) and not cell("person").search(page)
+    client.get("/lang/zh", follow_redirects=True)
+    page = client.get("/teamview/list/").get_data(as_text=True)
+    assert cell("是").search(page) and not cell("True").search(page)

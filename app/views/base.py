@@ -6,6 +6,15 @@ from flask_babel import lazy_gettext as _
 
 from app.api.visibility import VISIBLE
 from app.models import Complaint
+from app.models.choices import (
+    ASSIGNMENT_METHODS,
+    CATEGORIES,
+    CHANNELS,
+    CUSTOMER_TIERS,
+    IMPACTS,
+    SERVICE_TYPES,
+    STATUSES,
+)
 from app.security import MODEL_VIEW_METHODS
 from app.timeutil import to_office
 from app.views.labels import LABELS
@@ -16,15 +25,30 @@ TIME_COLUMNS = (
 )
 
 
+# Columns holding a vocabulary's code: pages show the (translated) label.
+VOCABULARY_COLUMNS = {
+    "channel": CHANNELS, "category": CATEGORIES, "status": STATUSES, "impact": IMPACTS,
+    "service_type": SERVICE_TYPES, "tier": CUSTOMER_TIERS, "assignment_method": ASSIGNMENT_METHODS,
+}
+
+
 def office_time(value):
     """Stored in UTC, shown in the office's time zone."""
     return to_office(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def vocabulary_label(labels: dict):
+    """A formatter showing a code's label (codes it does not know are shown as they are)."""
+    return lambda code: "" if code is None else str(labels.get(code, code))
+
+
 class DomainModelView(ModelView):
     method_permission_name = MODEL_VIEW_METHODS
     label_columns = LABELS
-    formatters_columns = {name: office_time for name in TIME_COLUMNS}
+    formatters_columns = {
+        **{name: office_time for name in TIME_COLUMNS},
+        **{name: vocabulary_label(labels) for name, labels in VOCABULARY_COLUMNS.items()},
+    }
     page_size = 25
 
 

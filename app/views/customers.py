@@ -2,7 +2,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Customer
-from app.views.base import DomainModelView, RelatedComplaintsView
+from app.models.choices import CUSTOMER_KINDS
+from app.views.base import DomainModelView, RelatedComplaintsView, vocabulary_label
 
 
 class CustomerComplaintsView(RelatedComplaintsView):
@@ -24,5 +25,7 @@ class CustomerView(DomainModelView):
         "name", "kind", "phone", "email", "address", "province", "city", "tier",
     ]
     show_columns = add_columns + ["created_at"]
+    formatters_columns = {**DomainModelView.formatters_columns,
+                          "kind": vocabulary_label(CUSTOMER_KINDS)}
     base_order = ("name", "asc")
     related_views = [CustomerComplaintsView]

@@ -2,7 +2,6 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Team
-from app.models.choices import ASSIGNMENT_METHODS
 from app.views import calendar_fields
 from app.views.base import DomainModelView, RelatedComplaintsView
 
@@ -33,7 +32,6 @@ class TeamView(DomainModelView):
     formatters_columns = {
         **DomainModelView.formatters_columns,
         "calendar": calendar_fields.describe,
-        "assignment_method": lambda code: str(ASSIGNMENT_METHODS.get(code, code)),
         "active": lambda active: str(_("Yes") if active else _("No")),
         "members": lambda users: ", ".join(str(u) for u in users) or "—",
         "lead": lambda user: str(user) if user else "—",
