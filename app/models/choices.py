@@ -52,3 +52,10 @@ ASSIGNMENT_METHODS = {
     "least_loaded": _("Least loaded"),
 }
 ATTACHMENT_KINDS = {"photo": _("Photo"), "recording": _("Recording"), "document": _("Document")}
+
+# The columns that hold a vocabulary's code, by column name: pages and the rule editor
+# show the label, the database and the rules keep the code.
+VOCABULARIES = {
+    "channel": CHANNELS, "category": CATEGORIES, "status": STATUSES, "impact": IMPACTS,
+    "service_type": SERVICE_TYPES, "tier": CUSTOMER_TIERS, "assignment_method": ASSIGNMENT_METHODS,
+}

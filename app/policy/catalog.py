@@ -19,6 +19,7 @@ from app.models.choices import (
     IMPACTS,
     SERVICE_TYPES,
     STATUSES,
+    VOCABULARIES,
 )
 from app.policy.types import TYPES, ChoiceType, DurationType, FlagType, NumberType, TextType
 from seed.reference import PROVINCES
@@ -27,8 +28,8 @@ KINDS = ("grading", "routing", "sla", "escalation", "warning")
 FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
 SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("Critical")}
 # What the editor shows for a code; rules store the code.
-OPTION_LABELS = {**CATEGORIES, **CHANNELS, **CUSTOMER_TIERS, **IMPACTS, **SERVICE_TYPES,
-                 **STATUSES, **SEVERITIES}
+OPTION_LABELS = {code: label for labels in (*VOCABULARIES.values(), SEVERITIES)
+                 for code, label in labels.items()}
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,7 @@ from flask_babel import lazy_gettext as _
 
 from app.api.visibility import VISIBLE
 from app.models import Complaint
-from app.models.choices import (
-    ASSIGNMENT_METHODS,
-    CATEGORIES,
-    CHANNELS,
-    CUSTOMER_TIERS,
-    IMPACTS,
-    SERVICE_TYPES,
-    STATUSES,
-)
+from app.models.choices import VOCABULARIES
 from app.security import MODEL_VIEW_METHODS
 from app.timeutil import to_office
 from app.views.labels import LABELS
@@ -23,13 +15,6 @@ TIME_COLUMNS = (
     "received_at", "first_response_due_at", "resolution_due_at", "callback_due_at",
     "first_responded_at", "resolved_at", "closed_at", "created_at", "at", "uploaded_at",
 )
-
-
-# Columns holding a vocabulary's code: pages show the (translated) label.
-VOCABULARY_COLUMNS = {
-    "channel": CHANNELS, "category": CATEGORIES, "status": STATUSES, "impact": IMPACTS,
-    "service_type": SERVICE_TYPES, "tier": CUSTOMER_TIERS, "assignment_method": ASSIGNMENT_METHODS,
-}
 
 
 def office_time(value):
@@ -47,7 +32,7 @@ class DomainModelView(ModelView):
     label_columns = LABELS
     formatters_columns = {
         **{name: office_time for name in TIME_COLUMNS},
-        **{name: vocabulary_label(labels) for name, labels in VOCABULARY_COLUMNS.items()},
+        **{name: vocabulary_label(labels) for name, labels in VOCABULARIES.items()},
     }
     page_size = 25
 
