@@ -94,3 +94,29 @@ def test_lists_show_labels_not_codes(client, session, customer_id):
     client.get("/lang/zh", follow_redirects=True)
     page = client.get("/teamview/list/").get_data(as_text=True)
     assert cell("是").search(page) and not cell("True").search(page)
+
+
+@pytest.mark.parametrize("username", ["admin", "lead", "agent", "editor", "auditor"])
+def test_every_menu_page_opens(client, session, customer_id, username):
+    """Each link of the menu answers without a server error, with rows to show."""
+    import re
+
+    from app.jobs.runs import run_job
+    from app.models import Alert
+    from app.services.intake import register_complaint
+
+    register_complaint(session, {"customer": customer_id, "channel": "web",
+                                 "category": "loss", "description": "lost"})
+    session.add(Alert(rule="r", scope_type="region", scope="Zhejiang", severity="warning",
+                      message="m", figures={"count_24h": 3}, count=1, state="open",
+                      quiet_runs=0))
+    session.commit()
+    run_job("warnings")
+    login(client, username)
+    home = client.get("/").get_data(as_text=True)
+    links = set(re.findall(r'<a[^>]+href="(/[^"#?]*)"', home)) - {"/logout/", "/lang/zh",
+                                                                     "/lang/en"}
+    assert len(links) >= 5, links
+    for link in sorted(links):
+        resp = client.get(link)
+        assert resp.status_code < 500, (link, resp.status_code)

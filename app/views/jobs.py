@@ -54,7 +54,7 @@ class AlertView(DomainModelView):
 
 
 class OpenAlertView(AlertView):
-    base_filters = [["state", FilterEqual, lambda: "open"]]
+    base_filters = [["state", FilterEqual, "open"]]
 
 
 class JobRunView(DomainModelView):
