@@ -91,6 +91,13 @@ def test_lists_show_labels_not_codes(client, session, customer_id):
     assert not cell("fee_dispute").search(page) and not cell("web").search(page)
     page = client.get(f"/customerview/show/{customer_id}").get_data(as_text=True)
     assert cell("Person").search(page) and not cell("person").search(page)
+    from app.models import Alert
+
+    session.add(Alert(rule="r", scope_type="region", scope="Zhejiang", severity="critical",
+                      message="m", figures={}, count=1, state="acknowledged", quiet_runs=0))
+    session.commit()
+    page = client.get("/alertview/list/").get_data(as_text=True)
+    assert cell("Critical").search(page) and cell("Acknowledged").search(page)
     client.get("/lang/zh", follow_redirects=True)
     page = client.get("/teamview/list/").get_data(as_text=True)
     assert cell("是").search(page) and not cell("True").search(page)

@@ -50,7 +50,8 @@ class JobScheduler:
             finally:
                 db.session.remove()
 
-    def _sync_jobs(self):
+    def sync_jobs(self):
+        """Schedule the jobs as their settings say now (run at start and every minute)."""
         from app.extensions import db
 
         with self.app.app_context():
@@ -73,8 +74,8 @@ class JobScheduler:
     def _lead(self):
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self.scheduler.start()
-        self._sync_jobs()
-        self.scheduler.add_job(self._sync_jobs, "interval", seconds=60, id="sync-settings",
+        self.sync_jobs()
+        self.scheduler.add_job(self.sync_jobs, "interval", seconds=60, id="sync-settings",
                                replace_existing=True, coalesce=True, max_instances=1)
 
     def _stand_down(self):

@@ -18,6 +18,7 @@ from app.models.choices import (
     CUSTOMER_TIERS,
     IMPACTS,
     SERVICE_TYPES,
+    SEVERITIES,
     STATUSES,
     VOCABULARIES,
 )
@@ -26,7 +27,6 @@ from seed.reference import PROVINCES
 
 KINDS = ("grading", "routing", "sla", "escalation", "warning")
 FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
-SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("Critical")}
 # What the editor shows for a code; rules store the code.
 OPTION_LABELS = {code: label for labels in (*VOCABULARIES.values(), SEVERITIES)
                  for code, label in labels.items()}

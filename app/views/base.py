@@ -22,6 +22,10 @@ def office_time(value):
     return to_office(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def yes_no(value) -> str:
+    return str(_("Yes") if value else _("No"))
+
+
 def vocabulary_label(labels: dict):
     """A formatter showing a code's label (codes it does not know are shown as they are)."""
     return lambda code: "" if code is None else str(labels.get(code, code))
@@ -33,6 +37,7 @@ class DomainModelView(ModelView):
     formatters_columns = {
         **{name: office_time for name in TIME_COLUMNS},
         **{name: vocabulary_label(labels) for name, labels in VOCABULARIES.items()},
+        "active": yes_no, "enabled": yes_no,
     }
     page_size = 25
 

@@ -5,12 +5,14 @@ from flask_appbuilder import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from wtforms.validators import DataRequired, NumberRange
 
 from app.extensions import db
 from app.models import Alert, JobRun, JobSetting, Webhook
+from app.models.choices import ALERT_STATES, JOB_STATUSES, SEVERITIES
 from app.services import alerts
 from app.services.errors import DomainError
-from app.views.base import DomainModelView
+from app.views.base import DomainModelView, office_time, vocabulary_label
 
 
 class AlertView(DomainModelView):
@@ -29,8 +31,9 @@ class AlertView(DomainModelView):
                      "last_seen": _("Last seen"), "first_seen": _("First seen"),
                      "rule": _("Rule"), "figures": _("Figures")}
     formatters_columns = {**DomainModelView.formatters_columns,
-                          "first_seen": DomainModelView.formatters_columns["received_at"],
-                          "last_seen": DomainModelView.formatters_columns["received_at"]}
+                          "first_seen": office_time, "last_seen": office_time,
+                          "severity": vocabulary_label(SEVERITIES),
+                          "state": vocabulary_label(ALERT_STATES)}
 
     def _each(self, items, change, done_label):
         items = items if isinstance(items, list) else [items]
@@ -66,6 +69,8 @@ class JobRunView(DomainModelView):
     search_columns = ["job", "status"]
     base_order = ("started_at", "desc")
     include_route_methods = {"list", "show"}
+    formatters_columns = {**DomainModelView.formatters_columns, "started_at": office_time,
+                          "finished_at": office_time, "status": vocabulary_label(JOB_STATUSES)}
     label_columns = {"job": _("Job"), "status": _("Status"), "started_at": _("Started"),
                      "finished_at": _("Finished"), "evaluated": _("Evaluated"),
                      "actions": _("Actions"), "holder": _("Scheduler"), "details": _("Details"),
@@ -81,11 +86,9 @@ class JobSettingView(DomainModelView):
     include_route_methods = {"list", "edit"}
     label_columns = {"job": _("Job"), "interval_seconds": _("Every (seconds)"),
                      "enabled": _("Enabled")}
-    validators_columns = {}
-
-    def pre_update(self, item):
-        if not item.interval_seconds or item.interval_seconds < 5:
-            raise ValueError(str(_("The interval must be at least 5 seconds")))
+    # checked on the form, so a refused value stays on it with the reason
+    validators_columns = {"interval_seconds": [
+        DataRequired(), NumberRange(min=5, message=_("The interval must be at least 5 seconds"))]}
 
 
 class WebhookView(DomainModelView):

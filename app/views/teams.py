@@ -32,7 +32,6 @@ class TeamView(DomainModelView):
     formatters_columns = {
         **DomainModelView.formatters_columns,
         "calendar": calendar_fields.describe,
-        "active": lambda active: str(_("Yes") if active else _("No")),
         "members": lambda users: ", ".join(str(u) for u in users) or "—",
         "lead": lambda user: str(user) if user else "—",
     }
