@@ -127,3 +127,26 @@ def test_every_menu_page_opens(client, session, customer_id, username):
     for link in sorted(links):
         resp = client.get(link)
         assert resp.status_code < 500, (link, resp.status_code)
+
+
+def test_refused_action_keeps_what_was_typed(client, session, customer_id):
+    from app.services.intake import register_complaint
+
+    complaint = register_complaint(session, {"customer": customer_id, "channel": "web",
+                                             "category": "delay", "description": "late"})
+    login(client, "lead")  # assigned to the lead by the team's least-loaded assignment
+    client.post(f"/complaintview/act/{complaint.id}/respond",
+                data={"version": complaint.version, "message": "We are looking into it"})
+    session.refresh(complaint)
+    assert complaint.status == "in_progress"
+    page = client.post(f"/complaintview/act/{complaint.id}/propose_resolution", data={
+        "version": complaint.version, "kind": "compensation", "amount": "-5",
+        "text": "Refund the shipping fee"}, follow_redirects=True).get_data(as_text=True)
+    assert "compensation needs a positive amount" in page
+    assert 'value="Refund the shipping fee"' in page and 'value="-5"' in page
+    assert 'value="compensation" selected' in page
+    session.refresh(complaint)
+    assert complaint.resolution_kind is None
+    # shown once: a fresh visit starts empty
+    page = client.get(f"/complaintview/show/{complaint.id}").get_data(as_text=True)
+    assert "Refund the shipping fee" not in page

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
@@ -46,6 +46,23 @@ RESOLUTION_NAMES = {"apology": _("Apology"), "compensation": _("Compensation"),
                     "redelivery": _("Redelivery"), "rectification": _("Rectification"),
                     "penalty": _("Penalty"), "explanation": _("Explanation")}
 KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
+
+
+REFUSED_FORM = "pd_refused_action"
+
+
+def refused_form_helpers(refused: dict | None) -> dict:
+    """`typed(action, field)` and `chosen(action, field, value)` for the complaint page:
+    the values of the action form that was just refused, for that form only."""
+    action, values = (refused or {}).get("action"), (refused or {}).get("values", {})
+
+    def typed(name, field):
+        return values.get(field, "") if name == action else ""
+
+    def chosen(name, field, value):
+        return "selected" if name == action and values.get(field) == str(value) else ""
+
+    return {"typed": typed, "chosen": chosen}
 
 
 def form_to_intake(form_data: dict) -> dict:
@@ -158,6 +175,7 @@ class ComplaintView(DomainModelView):
             related_views=self._related_views, complaint=complaint,
             decisions=decisions_of(complaint), kind_labels=KIND_LABELS,
             actions=available_actions(complaint), strip=sla_strip(complaint),
+            **refused_form_helpers(session.pop(REFUSED_FORM, None)),
             linked=linked(db.session, complaint), csrf=generate_csrf(),
             resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
             stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
@@ -185,6 +203,9 @@ class ComplaintView(DomainModelView):
             details = "; ".join(f"{k}: {v}" for k, v in (exc.details or {}).items()
                                 if isinstance(exc.details, dict))
             flash(exc.message + (f" ({details})" if details else ""), "danger")
+            # shown again in the same form after the redirect, so nothing typed is lost
+            session[REFUSED_FORM] = {"action": name, "values": {
+                k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}}
         return redirect(url_for(".show", pk=pk))
 
     @action("claim_selected", _("Claim"), _("Claim the selected complaints?"), "fa-hand-paper-o")
