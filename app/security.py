@@ -21,6 +21,8 @@ MODEL_VIEW_METHODS = {
     "api_create": "write", "api_update": "write", "api_delete": "delete",
     "add": "write", "edit": "write", "delete": "delete", "action": "write",
     "action_post": "write", "act": "write", "queue": "read",
+    # list actions (@action) are checked under their function's name unless mapped here
+    "claim_selected": "write", "acknowledge": "write", "resolve": "write",
 }
 REST_API_METHODS = {
     "get": "read", "get_list": "read", "info": "read",

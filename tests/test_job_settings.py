@@ -66,3 +66,26 @@ def test_the_scheduler_follows_the_settings(app, session):
         assert scheduler.scheduler.get_job("escalation") is not None
     finally:
         scheduler.scheduler.shutdown(wait=False)
+
+
+def test_alerts_are_acknowledged_and_resolved_from_the_list(client, session):
+    from app.models import Alert
+
+    alert = Alert(rule="r", scope_type="region", scope="Zhejiang", severity="warning",
+                  message="Volume doubled", figures={}, count=1, state="open", quiet_runs=0)
+    session.add(alert)
+    session.commit()
+    login(client, "lead")
+    assert "Volume doubled" in client.get("/openalertview/list/").get_data(as_text=True)
+    client.post("/openalertview/action_post", data={"action": "acknowledge", "rowid": alert.id},
+                follow_redirects=True)
+    session.expire_all()
+    assert alert.state == "acknowledged" and alert.acknowledged_by is not None
+    assert "Volume doubled" not in client.get("/openalertview/list/").get_data(as_text=True)
+    page = client.post("/alertview/action_post", data={"action": "acknowledge",
+                                                       "rowid": alert.id},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "only open alerts can be acknowledged" in page  # refused, with the reason
+    client.post("/alertview/action_post", data={"action": "resolve", "rowid": alert.id})
+    session.expire_all()
+    assert alert.state == "resolved" and alert.resolved_at is not None

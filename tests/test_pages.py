@@ -150,3 +150,21 @@ def test_refused_action_keeps_what_was_typed(client, session, customer_id):
     # shown once: a fresh visit starts empty
     page = client.get(f"/complaintview/show/{complaint.id}").get_data(as_text=True)
     assert "Refund the shipping fee" not in page
+
+
+def test_agent_claims_from_the_list(client, session, customer_id):
+    from app.models import Team
+    from app.services.intake import register_complaint
+
+    session.query(Team).filter_by(name="Logistics Delivery").one().assignment_method = "manual"
+    session.commit()
+    ids = [register_complaint(session, {"customer": customer_id, "channel": "web",
+                                        "category": "delay", "description": "late"}).id
+           for _ in range(2)]
+    login(client, "agent")
+    page = client.get("/complaintview/list/").get_data(as_text=True)
+    assert "claim_selected" in page  # the bulk action is offered to agents
+    client.post("/complaintview/action_post", data={"action": "claim_selected", "rowid": ids},
+                follow_redirects=True)
+    session.expire_all()
+    assert {session.get(Complaint, i).assignee.username for i in ids} == {"agent"}
