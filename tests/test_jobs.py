@@ -183,3 +183,25 @@ def test_sweep_writes_each_breach_once(session, customer_id):
     session.expire_all()
     breaches = [e for e in session.get(Complaint, c.id).events if e.kind == "sla_breached"]
     assert [e.details["stage"] for e in breaches] == ["first_response"]
+
+
+def test_rates_need_enough_complaints_to_alert(session, customer_id):
+    """A handful of late complaints is not an SLA alarm; twenty are."""
+    now = utcnow()
+    three_days_ago = (now - timedelta(days=3)).isoformat()
+
+    def breach_alerts():
+        return session.query(Alert).filter_by(rule="SLA breach rate over 10%",
+                                              scope_type="category", scope="delay").count()
+
+    late = [complaint(session, customer_id, received_at=three_days_ago) for _ in range(5)]
+    assert all(c.resolution_due_at < now for c in late)  # every one of them is overdue
+    run_warnings(session, now=now)
+    assert breach_alerts() == 0
+    for _ in range(15):
+        complaint(session, customer_id, received_at=three_days_ago)
+    result = run_warnings(session, now=now + timedelta(minutes=1))
+    assert breach_alerts() == 1, result
+    alert = session.query(Alert).filter_by(rule="SLA breach rate over 10%",
+                                           scope_type="category", scope="delay").one()
+    assert alert.figures["count_7d"] == 20 and alert.figures["breach_rate"] == 100.0

@@ -97,6 +97,8 @@ WARNING_VARS = (
     Var("scope", TextType, _("Scope")),
     Var("count_1h", NumberType, _("Complaints in the last hour")),
     Var("count_24h", NumberType, _("Complaints in the last 24 h")),
+    Var("count_7d", NumberType, _("Complaints in the last 7 days (the rates' base)")),
+    Var("surveys_7d", NumberType, _("Satisfaction answers in the last 7 days")),
     Var("baseline_24h", NumberType, _("Daily average of the previous 7 days")),
     Var("growth_ratio", NumberType, _("Growth ratio (24 h / baseline)")),
     Var("breach_rate", NumberType, _("SLA breach rate (%)")),

@@ -98,7 +98,8 @@ def _figures(scope_type: str, scope: str, row: dict) -> dict:
     growth = round(count_24h / baseline, 2) if baseline else float(count_24h)
     return {
         "scope_type": scope_type, "scope": scope, "count_1h": int(row["count_1h"] or 0),
-        "count_24h": count_24h, "baseline_24h": baseline, "growth_ratio": growth,
+        "count_24h": count_24h, "count_7d": int(row["n7"] or 0),
+        "surveys_7d": int(row["sat_n"] or 0), "baseline_24h": baseline, "growth_ratio": growth,
         "breach_rate": _rate(row["breached7"], row["n7"]),
         "repeat_rate": _rate(row["repeat7"], row["n7"]),
         "escalation_rate": _rate(row["escalated7"], row["n7"]),
