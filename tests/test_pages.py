@@ -168,3 +168,27 @@ def test_agent_claims_from_the_list(client, session, customer_id):
                 follow_redirects=True)
     session.expire_all()
     assert {session.get(Complaint, i).assignee.username for i in ids} == {"agent"}
+
+
+def test_home_counts_what_the_user_may_see_and_links_to_it(client, session, customer_id):
+    import re
+
+    from app.services.intake import register_complaint
+
+    for category in ("delay", "damage", "loss"):  # Logistics Delivery, then Claims twice
+        register_complaint(session, {"customer": customer_id, "channel": "web",
+                                     "category": category, "description": "x"})
+
+    def counts(username):
+        login(client, username)
+        page = client.get("/").get_data(as_text=True)
+        client.get("/logout/")
+        return {status: int(n) for status, n in re.findall(
+            r'_flt_0_status=(\w+)">(\d+)</a>', page)}
+
+    everyone, agent = counts("admin"), counts("agent")
+    assert sum(everyone.values()) == 3 and sum(agent.values()) == 1
+    status = next(s for s, n in agent.items() if n)
+    login(client, "agent")
+    listed = client.get(f"/complaintview/list/?_flt_0_status={status}").get_data(as_text=True)
+    assert re.search(r"Record Count:</strong>\s*1\b", listed)

@@ -26,14 +26,19 @@ class VisibleComplaints(BaseFilter):
     arg_name = "visible"
 
     def apply(self, query, value):
-        actor = current_actor()
-        teams = actor.visible_team_ids()
-        if teams is None:
-            return query
-        visible = Complaint.team_id.in_(teams or [-1])
-        if actor.follow_up:
-            visible = visible | Complaint.status.in_(("resolved", "closed"))
-        return query.filter(visible)
+        condition = visible_to(current_actor())
+        return query if condition is None else query.filter(condition)
+
+
+def visible_to(actor):
+    """The SQL condition for the complaints `actor` may see, or None for all of them."""
+    teams = actor.visible_team_ids()
+    if teams is None:
+        return None
+    visible = Complaint.team_id.in_(teams or [-1])
+    if actor.follow_up:
+        visible = visible | Complaint.status.in_(("resolved", "closed"))
+    return visible
 
 
 VISIBLE = [["id", VisibleComplaints, lambda: None]]
