@@ -5,7 +5,6 @@ from flask_appbuilder.models.filters import BaseFilter
 
 from app.api.base import current_user
 from app.extensions import db
-from app.models import Complaint
 from app.services.access import actor_for
 
 
@@ -26,19 +25,8 @@ class VisibleComplaints(BaseFilter):
     arg_name = "visible"
 
     def apply(self, query, value):
-        condition = visible_to(current_actor())
+        condition = current_actor().visible()
         return query if condition is None else query.filter(condition)
-
-
-def visible_to(actor):
-    """The SQL condition for the complaints `actor` may see, or None for all of them."""
-    teams = actor.visible_team_ids()
-    if teams is None:
-        return None
-    visible = Complaint.team_id.in_(teams or [-1])
-    if actor.follow_up:
-        visible = visible | Complaint.status.in_(("resolved", "closed"))
-    return visible
 
 
 VISIBLE = [["id", VisibleComplaints, lambda: None]]

@@ -32,15 +32,18 @@ def sweep(session: Session, now=None) -> dict:
     open_per_customer = dict(session.execute(
         select(Complaint.customer_id, func.count()).where(Complaint.is_open)
         .group_by(Complaint.customer_id)).all())
+    sweepable = (Complaint.is_open, Complaint.status.in_(OPEN_STATUSES),
+                 Complaint.paused_at.is_(None))
     marked: dict[tuple, set] = {}  # (complaint, stage) -> rules that already acted there
+    # only the marks of the complaints swept: closed ones' marks pile up over the years
     for complaint_id, rule, mark_stage in session.execute(
-            select(EscalationMark.complaint_id, EscalationMark.rule, EscalationMark.stage)):
+            select(EscalationMark.complaint_id, EscalationMark.rule, EscalationMark.stage)
+            .join(Complaint, Complaint.id == EscalationMark.complaint_id).where(*sweepable)):
         marked.setdefault((complaint_id, mark_stage), set()).add(rule)
     rows = session.execute(
         select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"))
         .join(Customer, Customer.id == Complaint.customer_id)
-        .where(Complaint.is_open, Complaint.status.in_(OPEN_STATUSES),
-               Complaint.paused_at.is_(None))
+        .where(*sweepable)
         .execution_options(yield_per=BATCH)).all()
     evaluated, todo = 0, []
     for result_row in rows:

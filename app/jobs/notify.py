@@ -7,8 +7,9 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Notification, Team, Webhook
+from app.models import Notification, Webhook
 from app.services.mail import render
+from app.services.teams import team_by_name
 from app.timeutil import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -24,7 +25,7 @@ def recipients(session: Session, target: str, complaint=None) -> list[str]:
         team = complaint.team if complaint is not None else None
         return [team.lead.email] if team and team.lead and team.lead.email else []
     if target.startswith("team:"):
-        team = session.execute(select(Team).where(Team.name == target[5:].strip())).scalar()
+        team = team_by_name(session, target[5:].strip())
         if team is None:
             return []
         people = ([team.lead] if team.lead else []) + list(team.members)

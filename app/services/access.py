@@ -7,11 +7,12 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Team, team_member
+from app.models import Complaint, Team, team_member
 from app.services.errors import Forbidden
 
 SEE_ALL_ROLES = {"Admin", "Auditor", "Policy Editor"}
 FOLLOW_UP_TEAM = "Follow-up & Callback"
+FOLLOW_UP_STATUSES = ("resolved", "closed")  # what the follow-up team sees of other teams
 
 
 @dataclass
@@ -38,7 +39,17 @@ class Actor:
     def can_see(self, complaint) -> bool:
         teams = self.visible_team_ids()
         return (teams is None or complaint.team_id in teams
-                or (self.follow_up and complaint.status in ("resolved", "closed")))
+                or (self.follow_up and complaint.status in FOLLOW_UP_STATUSES))
+
+    def visible(self):
+        """`can_see` as an SQL condition on complaints, or None when all are visible."""
+        teams = self.visible_team_ids()
+        if teams is None:
+            return None
+        condition = Complaint.team_id.in_(teams or [-1])
+        if self.follow_up:
+            condition = condition | Complaint.status.in_(FOLLOW_UP_STATUSES)
+        return condition
 
     def is_member(self, team_id) -> bool:
         return self.is_admin or team_id in self.team_ids
@@ -63,6 +74,10 @@ def actor_for(session: Session, user) -> Actor:
     led = set(session.execute(select(Team.id).where(Team.lead_id == user.id)).scalars())
     if "Team Lead" in roles:
         led |= team_ids  # a Team Lead leads the teams they belong to
-    follow_up = session.execute(select(Team.id).where(Team.name == FOLLOW_UP_TEAM)).scalar()
+    follow_up = follow_up_team_id(session)
     return Actor(id=user.id, username=user.username, roles=roles, team_ids=team_ids | led,
                  lead_team_ids=led, follow_up=follow_up in team_ids)
+
+
+def follow_up_team_id(session: Session) -> int | None:
+    return session.execute(select(Team.id).where(Team.name == FOLLOW_UP_TEAM)).scalar()

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.models import Complaint, SurveyToken, Team
 from app.models.choices import STATUSES
 from app.services import validation as v
-from app.services.access import FOLLOW_UP_TEAM, Actor
+from app.services.access import Actor, follow_up_team_id
 from app.services.calendar import add_working_time
 from app.services.complaints import check_version, get_complaint
 from app.services.errors import Conflict, InvalidInput
@@ -162,8 +162,9 @@ def _note(session, c, body, actor, now):
 def _wait_customer(session, c, body, actor, now):
     actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can do this"))
     c.status, c.paused_at = "waiting_customer", now
-    record_event(session, c, "sla_paused", at=now, details={"reason": _text(body, "reason")})
-    return {"reason": _text(body, "reason")}
+    reason = _text(body, "reason")
+    record_event(session, c, "sla_paused", at=now, details={"reason": reason})
+    return {"reason": reason}
 
 
 def _resume(session, c, body, actor, now):
@@ -235,7 +236,7 @@ def _resolve(session, c, body, actor, now):
 
 
 def _callback(session, c, body, actor, now):
-    follow_up = session.query(Team.id).filter_by(name=FOLLOW_UP_TEAM).scalar()
+    follow_up = follow_up_team_id(session)
     actor.require(actor.is_member(c.team_id) or actor.is_member(follow_up),
                   gettext("only the complaint's team or the follow-up team can record a callback"))
     p = v.Problems()

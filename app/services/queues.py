@@ -6,10 +6,10 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Complaint, Team, team_member
+from app.models import Complaint, team_member
 from app.models.choices import CATEGORIES, CHANNELS, OPEN_STATUSES
 from app.services import validation as v
-from app.services.access import FOLLOW_UP_TEAM, Actor
+from app.services.access import Actor
 
 VIEWS = ("mine", "team", "unassigned", "at_risk", "overdue")
 FILTERS = {"level", "category", "channel", "region"}
@@ -32,19 +32,12 @@ def parse_filters(args: dict) -> dict:
 
 def _base(actor: Actor, filters: dict):
     query = select(Complaint)
-    teams = actor.visible_team_ids()
-    if teams is not None:
-        visible = Complaint.team_id.in_(teams or [-1])
-        if actor.follow_up:
-            visible = visible | (Complaint.status == "resolved")
+    visible = actor.visible()  # every view below also keeps open (or resolved) ones only
+    if visible is not None:
         query = query.where(visible)
     for name, value in filters.items():
         query = query.where(getattr(Complaint, name) == value)
     return query
-
-
-def _follow_up_team_id(session: Session) -> int | None:
-    return session.execute(select(Team.id).where(Team.name == FOLLOW_UP_TEAM)).scalar()
 
 
 def queue_query(session: Session, view: str, actor: Actor, now: datetime, filters: dict):

@@ -28,14 +28,20 @@ class InlineCheckboxes(widgets.ListWidget):
         return super().__call__(field, **kwargs)
 
 
+def _clock(text: str | None) -> time | None:
+    """"9:00" or "09:00" as a time of day; None when it is not one."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"\d{1,2}:\d{2}", text):
+        return None
+    try:
+        return time.fromisoformat(text.zfill(5))
+    except ValueError:
+        return None
+
+
 def _hhmm(form, field):
-    if field.data and not re.fullmatch(r"\d{1,2}:\d{2}", field.data.strip()):
+    if field.data and _clock(field.data) is None:
         raise ValidationError(_("Write the time as HH:MM, e.g. 09:00."))
-    if field.data:
-        try:
-            time.fromisoformat(field.data.strip().zfill(5))
-        except ValueError as exc:
-            raise ValidationError(_("Write the time as HH:MM, e.g. 09:00.")) from exc
 
 
 def _hours_need_days(form, field):
@@ -46,9 +52,8 @@ def _hours_need_days(form, field):
         return
     if not start or not end:
         raise ValidationError(_("Give the start and the end of the working day."))
-    try:
-        start_t, end_t = (time.fromisoformat(t.strip().zfill(5)) for t in (start, end))
-    except ValueError:
+    start_t, end_t = _clock(start), _clock(end)
+    if start_t is None or end_t is None:
         return  # the fields' own check reports the format
     if end_t <= start_t:
         raise ValidationError(_("The working day must end after it starts."))
@@ -91,8 +96,8 @@ def calendar_from(item) -> dict | None:
     if not days:
         return None
     return check_calendar({
-        "days": sorted(days), "start": item.work_start.strip().zfill(5),
-        "end": item.work_end.strip().zfill(5),
+        "days": sorted(days), "start": _clock(item.work_start).isoformat("minutes"),
+        "end": _clock(item.work_end).isoformat("minutes"),
         "holidays": sorted(set(holiday_dates(item.holidays)))})
 
 

@@ -1,7 +1,7 @@
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func, select
 
-from app.api.visibility import current_actor, visible_to
+from app.api.visibility import current_actor
 from app.extensions import db
 from app.models import Complaint
 from app.models.choices import STATUSES
@@ -18,7 +18,7 @@ class HomeView(IndexView):
         counts = {}
         if self.appbuilder.sm.current_user:
             query = select(Complaint.status, func.count()).group_by(Complaint.status)
-            condition = visible_to(current_actor())
+            condition = current_actor().visible()
             if condition is not None:
                 query = query.where(condition)
             counts = dict(db.session.execute(query).all())
