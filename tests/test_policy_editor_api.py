@@ -247,3 +247,21 @@ def test_customer_history_is_counted_as_intake_saw_it(client, as_user, session, 
     recent = register_complaint(session, {
         "customer": customer_id, "channel": "web", "category": "delay", "description": "x"})
     assert (lonely.team.name, recent.team.name) == ("Logistics Delivery", "Finance")
+
+
+def test_escalation_simulation_covers_what_the_sweep_covers(client, as_user, session,
+                                                            customer_id, app):
+    """A complaint waiting for the customer (clock paused) is not swept, so not simulated."""
+    from app.jobs.escalation import sweep
+    from app.services.access import actor_for
+    from app.services.lifecycle import perform
+
+    add_complaints(session, customer_id, ["delay", "delay"])
+    waiting = session.query(Complaint).order_by(Complaint.id).first()
+    lead = actor_for(session, app.appbuilder.sm.find_user(username="lead"))
+    perform(session, waiting.id, "respond", {"version": waiting.version, "message": "hi"}, lead)
+    perform(session, waiting.id, "wait_customer", {"version": waiting.version}, lead)
+    rules = json.loads((BASE_DIR / "rules" / "escalation.json").read_text())["rules"]
+    body = client.post("/api/v1/rulesets/escalation/simulate", headers=as_user("editor"),
+                       json={"rules": rules}).get_json()
+    assert body["evaluated"] == 1 == sweep(session)["evaluated"]

@@ -4,16 +4,20 @@ so a second sweep changes nothing."""
 
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.jobs.notify import queue_notice
 from app.models import Complaint, Customer, EscalationMark, Team
-from app.models.choices import OPEN_STATUSES
 from app.policy import store
 from app.policy.engine import evaluate
-from app.services.facts import ESCALATION_COLUMNS, escalation_facts
+from app.services.facts import (
+    ESCALATION_COLUMNS,
+    SWEPT,
+    escalation_facts,
+    open_complaints_per_customer,
+)
 from app.services.sla import refresh_queue_keys, stage
 from app.services.teams import team_by_name
 from app.services.timeline import record_event
@@ -29,21 +33,17 @@ def sweep(session: Session, now=None) -> dict:
     now = now or utcnow()
     ruleset = store.compiled(session, "escalation")
     teams = dict(session.execute(select(Team.id, Team.name)).all())
-    open_per_customer = dict(session.execute(
-        select(Complaint.customer_id, func.count()).where(Complaint.is_open)
-        .group_by(Complaint.customer_id)).all())
-    sweepable = (Complaint.is_open, Complaint.status.in_(OPEN_STATUSES),
-                 Complaint.paused_at.is_(None))
+    open_per_customer = open_complaints_per_customer(session)
     marked: dict[tuple, set] = {}  # (complaint, stage) -> rules that already acted there
     # only the marks of the complaints swept: closed ones' marks pile up over the years
     for complaint_id, rule, mark_stage in session.execute(
             select(EscalationMark.complaint_id, EscalationMark.rule, EscalationMark.stage)
-            .join(Complaint, Complaint.id == EscalationMark.complaint_id).where(*sweepable)):
+            .join(Complaint, Complaint.id == EscalationMark.complaint_id).where(*SWEPT)):
         marked.setdefault((complaint_id, mark_stage), set()).add(rule)
     rows = session.execute(
         select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"))
         .join(Customer, Customer.id == Complaint.customer_id)
-        .where(*sweepable)
+        .where(*SWEPT)
         .execution_options(yield_per=BATCH)).all()
     evaluated, todo = 0, []
     for result_row in rows:

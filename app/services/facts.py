@@ -98,6 +98,14 @@ ESCALATION_COLUMNS = [getattr(Complaint, name) for name in (
     "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
     "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
     "first_responded_at", "resolution_due_at", "team_id")]
+# The complaints the sweep evaluates (open, clock running); the simulation shows the same.
+SWEPT = (Complaint.is_open, Complaint.status.in_(OPEN_STATUSES), Complaint.paused_at.is_(None))
+
+
+def open_complaints_per_customer(session: Session) -> dict[int, int]:
+    return dict(session.execute(
+        select(Complaint.customer_id, func.count()).where(Complaint.is_open)
+        .group_by(Complaint.customer_id)).all())
 
 
 def _minutes(delta) -> float:

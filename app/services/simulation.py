@@ -12,16 +12,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, Customer, Team
-from app.models.choices import OPEN_STATUSES
 from app.policy import store
 from app.policy.engine import evaluate
 from app.services.decide import DEFAULT_LEVEL, FALLBACK_SLA, TRIAGE_TEAM, IntakeDecision
 from app.services.errors import InvalidInput
 from app.services.facts import (
     ESCALATION_COLUMNS,
+    SWEPT,
     CustomerHistory,
     escalation_facts,
     intake_variables,
+    open_complaints_per_customer,
     weighted_score,
 )
 from app.services.figures import scope_figures
@@ -217,15 +218,13 @@ def _actions(outcome) -> list[str]:
 
 def _simulate_escalation(session, draft, now, progress) -> dict:
     live = store.compiled(session, "escalation")
-    open_per_customer = dict(session.execute(
-        select(Complaint.customer_id, func.count()).where(Complaint.status.in_(OPEN_STATUSES))
-        .group_by(Complaint.customer_id)).all())
+    open_per_customer = open_complaints_per_customer(session)
     rows = session.execute(
         select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"),
                Team.name.label("team_name"))
         .join(Customer, Customer.id == Complaint.customer_id)
         .outerjoin(Team, Team.id == Complaint.team_id)
-        .where(Complaint.status.in_(OPEN_STATUSES))
+        .where(*SWEPT)
         .execution_options(yield_per=PROGRESS_EVERY))
     changes, changed, evaluated, escalations = [], 0, 0, Counter()
     for row in rows:
