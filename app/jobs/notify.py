@@ -4,11 +4,10 @@ e-mail address, or a webhook; queued in the outbox, delivered and retried by its
 import json
 import re
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Notification, Webhook
-from app.services.mail import render
+from app.models import Notification
+from app.services.mail import active_webhook, render
 from app.services.teams import team_by_name
 from app.timeutil import utcnow
 
@@ -31,8 +30,7 @@ def recipients(session: Session, target: str, complaint=None) -> list[str]:
         people = ([team.lead] if team.lead else []) + list(team.members)
         return sorted({u.email for u in people if u.email and u.active})
     if target.startswith("webhook:"):
-        hook = session.execute(select(Webhook).where(Webhook.name == target[8:].strip(),
-                                                     Webhook.active)).scalar()
+        hook = active_webhook(session, target[8:].strip())
         return [f"webhook:{hook.name}"] if hook else []
     return [target] if EMAIL.match(target) else []
 

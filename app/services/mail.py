@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, MailTemplate, Notification
+from app.models import Complaint, MailTemplate, Notification, Webhook
 from app.services.timeline import record_event
 from app.timeutil import to_office, utcnow
 
@@ -103,13 +103,15 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def active_webhook(session: Session, name: str) -> Webhook | None:
+    return session.execute(select(Webhook).where(Webhook.name == name, Webhook.active)).scalar()
+
+
 def post_webhook(session: Session, config: dict, recipient: str, body: str) -> None:
     """POST the JSON body, signed with the hook's secret (header X-ParcelDesk-Signature)."""
-    from app.models import Webhook
-
     name = recipient.split(":", 1)[1]
-    hook = session.execute(select(Webhook).where(Webhook.name == name)).scalar()
-    if hook is None or not hook.active:
+    hook = active_webhook(session, name)
+    if hook is None:
         raise LookupError(f"webhook '{name}' does not exist or is inactive")
     data = body.encode("utf-8")
     request = urllib.request.Request(hook.url, data=data, method="POST", headers={
@@ -176,4 +178,7 @@ def deliver_in_background() -> None:
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
-    app.extensions.setdefault("mail_threads", []).append(thread)
+    # the running ones, for whoever must wait for them (tests); finished ones are dropped,
+    # or a long-running server would keep one per action
+    running = [t for t in app.extensions.get("mail_threads", []) if t.is_alive()]
+    app.extensions["mail_threads"] = [*running, thread]
