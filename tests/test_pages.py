@@ -192,3 +192,24 @@ def test_home_counts_what_the_user_may_see_and_links_to_it(client, session, cust
     login(client, "agent")
     listed = client.get(f"/complaintview/list/?_flt_0_status={status}").get_data(as_text=True)
     assert re.search(r"Record Count:</strong>\s*1\b", listed)
+
+
+def test_attach_on_the_page_refuses_a_bad_version_with_a_reason(client, session, customer_id):
+    import io
+
+    from app.services.intake import register_complaint
+
+    complaint = register_complaint(session, {"customer": customer_id, "channel": "web",
+                                             "category": "delay", "description": "late"})
+    login(client, "lead")
+    page = client.post(f"/complaintview/act/{complaint.id}/attach", data={
+        "version": "abc", "file": (io.BytesIO(b"%PDF-1.4"), "receipt.pdf")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert page.status_code == 200  # was a server error
+    assert "send the complaint&#39;s version" in page.get_data(as_text=True)
+    assert not complaint.attachments
+    page = client.post(f"/complaintview/act/{complaint.id}/attach", data={
+        "version": str(complaint.version), "file": (io.BytesIO(b"%PDF-1.4"), "receipt.pdf")},
+        content_type="multipart/form-data", follow_redirects=True)
+    session.refresh(complaint)
+    assert [a.filename for a in complaint.attachments] == ["receipt.pdf"]

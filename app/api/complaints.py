@@ -9,9 +9,8 @@ from app.api.visibility import VISIBLE, current_actor
 from app.extensions import db
 from app.models import Complaint
 from app.security import REST_API_METHODS
-from app.services.attachments import add_attachment
+from app.services.attachments import add_attachment, attach_evidence
 from app.services.complaints import (
-    check_version,
     complaint_json,
     decision_json,
     decisions_of,
@@ -19,7 +18,7 @@ from app.services.complaints import (
     get_complaint,
     update_complaint,
 )
-from app.services.errors import Conflict, InvalidInput
+from app.services.errors import InvalidInput
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
 
@@ -96,23 +95,12 @@ class ComplaintApi(DomainRestApi):
         return self.response(200, result=complaint_json(complaint))
 
     def _attach_action(self, pk, actor):
-        complaint = get_complaint(db.session, pk, viewer=actor)
-        actor.require(actor.is_member(complaint.team_id),
-                      gettext("only the complaint's team can attach evidence"))
-        version = request.form.get("version", "")
-        if not version.isdigit():
-            raise InvalidInput(gettext("send the complaint's version as form field 'version'"),
-                               field="version")
-        check_version(complaint, int(version))
-        if complaint.status == "closed":
-            raise Conflict(gettext("complaint %(number)s is closed", number=complaint.number), field="status")
-        upload = request.files.get("file")
-        if upload is None:
-            raise InvalidInput(gettext("send the evidence as multipart form field 'file'"), field="file")
-        add_attachment(db.session, complaint.id, upload.filename, upload.read(),
-                       instance_path=current_app.instance_path,
-                       max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=actor.id)
-        return self.response(200, result=complaint_json(complaint))
+        attach_evidence(
+            db.session, pk, actor, request.form.get("version"), request.files.get("file"),
+            missing_file=gettext("send the evidence as multipart form field 'file'"),
+            instance_path=current_app.instance_path,
+            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"])
+        return self.response(200, result=complaint_json(get_complaint(db.session, pk)))
 
     @expose("/<pk>/decisions", methods=["GET"])
     @protect()

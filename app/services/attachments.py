@@ -7,7 +7,8 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import Attachment, Complaint
-from app.services.errors import InvalidInput, NotFound
+from app.services.complaints import check_version, get_complaint
+from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.timeline import record_event
 
 # extension -> (kind, content type); anything else is refused.
@@ -76,3 +77,24 @@ def add_attachment(
 
 def attachment_path(instance_path: str, attachment: Attachment) -> Path:
     return storage_dir(instance_path) / attachment.stored_name
+
+
+def attach_evidence(session: Session, complaint_id, actor, version, upload, *, missing_file: str,
+                    instance_path: str, max_bytes: int) -> Attachment:
+    """The "attach" action: a member of the complaint's team adds a file (`upload`, a
+    werkzeug FileStorage or None) to a complaint that is not closed, at the version they
+    saw; the page and the API alike, each saying in its own words that the file is missing."""
+    complaint = get_complaint(session, complaint_id, viewer=actor)
+    actor.require(actor.is_member(complaint.team_id),
+                  gettext("only the complaint's team can attach evidence"))
+    if not str(version or "").isdigit():
+        raise InvalidInput(gettext("send the complaint's version as form field 'version'"),
+                           field="version")
+    check_version(complaint, int(version))
+    if complaint.status == "closed":
+        raise Conflict(gettext("complaint %(number)s is closed", number=complaint.number),
+                       field="status")
+    if upload is None or not upload.filename:
+        raise InvalidInput(missing_file, field="file")
+    return add_attachment(session, complaint.id, upload.filename, upload.read(),
+                          instance_path=instance_path, max_bytes=max_bytes, actor_id=actor.id)

@@ -11,7 +11,7 @@ from app.models import Attachment, Complaint, ComplaintEvent
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.access import actor_for
 from app.services.complaints import decisions_of
-from app.services.errors import DomainError, InvalidInput
+from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
 from app.timeutil import office_zone
@@ -100,18 +100,12 @@ def form_to_action(form) -> dict:
 
 
 def _attach_from_form(pk, actor):
-    from app.services.attachments import add_attachment
-    from app.services.complaints import check_version, get_complaint
+    from app.services.attachments import attach_evidence
 
-    complaint = get_complaint(db.session, pk, viewer=actor)
-    actor.require(actor.is_member(complaint.team_id), gettext("only the complaint's team can attach"))
-    check_version(complaint, int(request.form.get("version", "0") or 0))
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise InvalidInput(gettext("choose a file to attach"), field="file")
-    add_attachment(db.session, complaint.id, upload.filename, upload.read(),
-                   instance_path=current_app.instance_path,
-                   max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=actor.id)
+    attach_evidence(db.session, pk, actor, request.form.get("version"),
+                    request.files.get("file"), missing_file=gettext("choose a file to attach"),
+                    instance_path=current_app.instance_path,
+                    max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"])
 
 
 class ComplaintView(DomainModelView):
