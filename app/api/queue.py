@@ -2,6 +2,7 @@
 
 from flask import current_app, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.api.errors import domain_errors
@@ -31,7 +32,7 @@ class QueueApi(BaseApi):
         size = current_app.config["QUEUE_PAGE_SIZE"]
         page = request.args.get("page", "0")
         if not page.isdigit():
-            raise InvalidInput("page must be a whole number from 0", field="page")
+            raise InvalidInput(gettext("page must be a whole number from 0"), field="page")
         items = queues.queue(db.session, view, current_actor(), utcnow(), filters,
                              limit=size, offset=int(page) * size)
         return self.response(200, view=view, page=int(page),
