@@ -72,7 +72,9 @@ def test_complaint_page_explains_the_decision(client, session, customer_id):
     page = client.get(f"/complaintview/show/{complaint.id}").data.decode()
     assert "Why this team, level and deadline" in page
     assert "Fee disputes to Finance" in page
-    assert "fee_dispute" in page  # the actual value in the trace
+    # the trace in words: variable and operator labels, values by their labels, no codes
+    assert "Category is Fee dispute" in page and "it is Fee dispute" in page
+    assert "fee_dispute" not in page and "equal_to" not in page
 
 
 def test_lists_show_labels_not_codes(client, session, customer_id):

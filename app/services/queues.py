@@ -12,7 +12,7 @@ from app.services import validation as v
 from app.services.access import Actor
 
 VIEWS = ("mine", "team", "unassigned", "at_risk", "overdue")
-FILTERS = {"level", "category", "channel", "region"}
+FILTERS = {"level", "category", "channel", "region", "assignee"}
 
 
 def parse_filters(args: dict) -> dict:
@@ -26,6 +26,9 @@ def parse_filters(args: dict) -> dict:
         out["channel"] = v.one_of(p, args, "channel", list(CHANNELS))
     if args.get("region"):
         out["region"] = v.text(p, args, "region", max_len=40)
+    if args.get("assignee") not in (None, ""):
+        out["assignee_id"] = v.integer(p, {"assignee": args["assignee"]}, "assignee", low=1,
+                                       high=2**31 - 1)
     p.raise_if_any(gettext("The queue filters are not valid"))
     return out
 

@@ -1,10 +1,6 @@
-"""What the complaint page shows beyond FAB's fields: allowed actions, the SLA strip,
-linked complaints."""
-
-from sqlalchemy import select
+"""The SLA strip of the complaint workspace."""
 
 from app.models import Complaint
-from app.services.lifecycle import STEPS, needs_approval
 from app.services.sla import stage
 from app.timeutil import to_office, utcnow
 
@@ -43,22 +39,3 @@ def sla_strip(c: Complaint, now=None) -> list[dict]:
             state, text = "waiting", ""
         out.append({"stage": name, "due": to_office(due), "state": state, "text": text})
     return out
-
-
-def available_actions(c: Complaint) -> list[str]:
-    actions = [name for name, step in STEPS.items() if c.status in step.states]
-    if "approve_resolution" in actions and (not c.resolution_kind or c.resolution_approved_at
-                                            or not needs_approval(c)):
-        actions.remove("approve_resolution")
-    if c.status != "closed":
-        actions.append("attach")
-    return actions
-
-
-def linked(session, c: Complaint) -> list[Complaint]:
-    """Same customer and waybill: the complaint's history."""
-    if not c.waybill_no:
-        return []
-    return list(session.execute(select(Complaint).where(
-        Complaint.customer_id == c.customer_id, Complaint.waybill_no == c.waybill_no,
-        Complaint.id != c.id).order_by(Complaint.received_at)).scalars())

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
@@ -10,14 +10,13 @@ from app.extensions import db
 from app.models import Attachment, Complaint, ComplaintEvent
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.access import actor_for
-from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
-from app.services.lifecycle import RESOLUTION_KINDS, perform
+from app.services.lifecycle import perform
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
-from app.views.complaint_page import available_actions, linked, sla_strip
 from app.views.fields import choice_field, optional_datetime_field
+from app.views.workspace import ACTION_LABELS, workspace_context
 
 
 class ComplaintEventView(DomainModelView):
@@ -35,17 +34,6 @@ class ComplaintAttachmentView(DomainModelView):
     class_permission_name = "Complaint"
     list_columns = ["filename", "kind", "size", "uploaded_at"]
     include_route_methods = {"list"}
-
-
-STAGE_LABELS = {"first_response": _("First response"), "resolution": _("Resolution"),
-                "callback": _("Callback")}
-SLA_STATE_LABELS = {"met": _("met"), "breached": _("breached"), "overdue": _("overdue"),
-                    "at_risk": _("at risk"), "running": _("running"), "paused": _("paused"),
-                    "waiting": _("not started")}
-RESOLUTION_NAMES = {"apology": _("Apology"), "compensation": _("Compensation"),
-                    "redelivery": _("Redelivery"), "rectification": _("Rectification"),
-                    "penalty": _("Penalty"), "explanation": _("Explanation")}
-KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
 
 
 REFUSED_FORM = "pd_refused_action"
@@ -158,22 +146,29 @@ class ComplaintView(DomainModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
-        """FAB's show page plus actions, the SLA strip, linked complaints and the
-        "why this team / level / deadline" panel."""
+        """The complaint workspace (our own page, not FAB's show scaffolding)."""
         complaint = self.datamodel.get(pk, self._base_filters)
         if complaint is None:
             abort(404)
-        widgets = self._show(pk)
+        actor = actor_for(db.session, g.user)
+        context = workspace_context(db.session, complaint, actor, show_technical=actor.is_admin)
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-            related_views=self._related_views, complaint=complaint,
-            decisions=decisions_of(complaint), kind_labels=KIND_LABELS,
-            actions=available_actions(complaint), strip=sla_strip(complaint),
-            **refused_form_helpers(session.pop(REFUSED_FORM, None)),
-            linked=linked(db.session, complaint), csrf=generate_csrf(),
-            resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
-            stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
-        )
+            "complaint_workspace.html", title=f"{complaint.number}", csrf=generate_csrf(),
+            **refused_form_helpers(session.pop(REFUSED_FORM, None)), **context)
+
+    @expose("/show/<int:pk>/evidence/<int:attachment_id>", methods=["GET"])
+    @has_access
+    def evidence(self, pk, attachment_id):
+        """An evidence file, for those who may see its complaint."""
+        complaint = self.datamodel.get(pk, self._base_filters)
+        attachment = db.session.get(Attachment, attachment_id)
+        if complaint is None or attachment is None or attachment.complaint_id != complaint.id:
+            abort(404)
+        from app.services.attachments import attachment_path
+
+        return send_file(attachment_path(current_app.instance_path, attachment),
+                         mimetype=attachment.content_type, download_name=attachment.filename,
+                         as_attachment=not attachment.content_type.startswith("image/"))
 
     @expose("/act/<pk>/<name>", methods=["POST"])
     @has_access
@@ -187,7 +182,7 @@ class ComplaintView(DomainModelView):
                 _attach_from_form(pk, actor)
             else:
                 perform(db.session, pk, name, form_to_action(request.form), actor)
-            flash(_("Done: %(action)s", action=name.replace("_", " ")), "success")
+            flash(_("Done: %(action)s", action=ACTION_LABELS.get(name, name)), "success")
         except ValidationError:
             flash(_("The form expired; please try again."), "danger")
         except DomainError as exc:

@@ -1,0 +1,46 @@
+"""The "why" panel in words: a recorded rule trace with variable and operator labels and
+values by their labels, never operator codes or Python lists."""
+
+from flask_babel import gettext, lazy_gettext
+
+from app.policy.catalog import OPERATOR_LABELS, OPTION_LABELS, variable_spec
+
+KIND_TITLES = {"grading": lazy_gettext("Level"), "routing": lazy_gettext("Team"),
+               "sla": lazy_gettext("Deadlines"), "escalation": lazy_gettext("Escalation")}
+
+
+def value_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v) for v in value) or "—"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    label = OPTION_LABELS.get(value) if isinstance(value, str) else None
+    return str(label) if label is not None else str(value)
+
+
+def condition_row(kind: str, c: dict) -> dict:
+    var = variable_spec(kind).get(c.get("variable"))
+    label = str(var.label) if var else str(c.get("variable") or "—")
+    op = str(OPERATOR_LABELS.get(c.get("operator"), (c.get("operator") or "").replace("_", " ")))
+    return {"text": f"{label} {op} {value_text(c.get('expected'))}".strip(),
+            "actual": value_text(c.get("actual")), "result": bool(c.get("result")),
+            "error": bool(c.get("error"))}
+
+
+def explain(decisions) -> list[dict]:
+    """Per decision stage and rule-set kind: which rule decided, and each condition in words."""
+    out = []
+    for d in decisions:
+        for step in d.trace or []:
+            kind = step.get("kind")
+            rules = [{"rule": r.get("rule"), "matched": bool(r.get("matched")),
+                      "conditions": [condition_row(kind, c) for c in r.get("conditions") or []]}
+                     for r in step.get("rules") or []]
+            out.append({"kind": str(KIND_TITLES.get(kind, kind)), "version": step.get("version"),
+                        "fired": list(step.get("fired") or []), "rules": rules,
+                        "at": d.at, "stage": d.stage})
+    return out
