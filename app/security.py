@@ -20,7 +20,8 @@ MODEL_VIEW_METHODS = {
     "api_get": "read", "api_column_add": "write", "api_column_edit": "write",
     "api_create": "write", "api_update": "write", "api_delete": "delete",
     "add": "write", "edit": "write", "delete": "delete", "action": "write",
-    "action_post": "write", "act": "write", "queue": "read",
+    "action_post": "write", "act": "write", "queue": "read", "customers": "read", "evidence": "read",
+    "bulk": "write",
     # list actions (@action) are checked under their function's name unless mapped here
     "claim_selected": "write", "acknowledge": "write", "resolve": "write",
 }
@@ -52,14 +53,14 @@ GRANTS: dict[str, dict[str, set[str]]] = {
 # Menu entries each role sees, by menu name.
 POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
                              ("grading", "routing", "sla", "escalation", "warning")}
-WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work"} | {
+WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work", "New complaint"} | {
     f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
 MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
 MENUS = {
     POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
     TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
     AGENT: WORK_MENUS | POLICY_MENUS,
-    AUDITOR: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
+    AUDITOR: (WORK_MENUS - {"New complaint"}) | POLICY_MENUS | MONITORING_MENUS,
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [

@@ -9,6 +9,7 @@ from app.api.visibility import VISIBLE, current_actor
 from app.extensions import db
 from app.models import Complaint
 from app.security import REST_API_METHODS
+from app.services.allowed import allowed_actions
 from app.services.attachments import add_attachment, attach_evidence
 from app.services.complaints import (
     complaint_json,
@@ -61,6 +62,12 @@ class ComplaintApi(DomainRestApi):
     ]
     order_columns = ["id", "number", "received_at", "level", "status", "resolution_due_at"]
     base_order = ("received_at", "desc")
+
+    def pre_get(self, data: dict) -> None:
+        """What the caller may do now, by action name (the page shows the same list)."""
+        complaint = db.session.get(Complaint, int(data["id"])) if str(data.get("id")).isdigit() else None
+        if complaint is not None:
+            data["result"]["allowed_actions"] = allowed_actions(complaint, current_actor())
 
     @domain_errors
     def post_headless(self):

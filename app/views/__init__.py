@@ -17,6 +17,8 @@ def register_views(appbuilder) -> None:
         appbuilder.add_view_no_menu(related)
     appbuilder.add_view(ComplaintView, "Complaints", label=_("Complaints"), icon="fa-inbox",
                         category="Work", category_label=_("Work"), category_icon="fa-briefcase")
+    appbuilder.add_link("New complaint", href="/complaintview/add", label=_("New complaint"),
+                        icon="fa-plus", category="Work", baseview=ComplaintView)
     appbuilder.add_view(CustomerView, "Customers", label=_("Customers"), icon="fa-user",
                         category="Work")
     appbuilder.add_view(TeamView, "Teams", label=_("Teams"), icon="fa-users", category="Work")

@@ -16,6 +16,7 @@ from app.services.lifecycle import perform
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.fields import choice_field, optional_datetime_field
+from app.views.registration import customer_search, register_from_form
 from app.views.workspace import ACTION_LABELS, workspace_context
 
 
@@ -169,6 +170,24 @@ class ComplaintView(DomainModelView):
         return send_file(attachment_path(current_app.instance_path, attachment),
                          mimetype=attachment.content_type, download_name=attachment.filename,
                          as_attachment=not attachment.content_type.startswith("image/"))
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        """Registration: our own page (customer search, vocabularies, no level or team)."""
+        if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
+            try:
+                validate_csrf(request.form.get("csrf_token"))
+            except ValidationError:
+                flash(_("The form expired; please try again."), "danger")
+                return redirect(url_for(".add"))
+        return register_from_form(self)
+
+    @expose("/customers", methods=["GET"])
+    @has_access
+    def customers(self):
+        """Customers matching what is typed in the registration form (JSON)."""
+        return customer_search()
 
     @expose("/act/<pk>/<name>", methods=["POST"])
     @has_access
