@@ -25,7 +25,7 @@ def test_agent_works_a_complaint_and_lead_closes_it(page, session, customer_id, 
     page.wait_for_selector("#actions-panel")
     page.click(".action-claim button")
     page.wait_for_selector(".alert-success")
-    page.fill(".action-respond input[name=message]", "Sorry, we are checking with the depot")
+    page.fill(".action-respond textarea[name=message]", "Sorry, we are checking with the depot")
     page.click(".action-respond button")
     page.wait_for_selector(".sla-first_response[data-state=met]")
     page.select_option(".action-propose_resolution select[name=kind]", "redelivery")
