@@ -73,20 +73,21 @@ CATEGORY_TEAM = {
 # DOMAIN.md's SLA table: level -> (first response hours, resolution hours, callback days)
 SLA_BY_LEVEL = {1: (2, 24, 3), 2: (4, 48, 5), 3: (8, 72, 7), 4: (4, 24, 3), 5: (1, 4, 1)}
 
-# Demo users, one or more per role: (username, first, last, role, team or None, lead?)
+# Demo users, one or more per role: (username, full name, "", role, team or None, lead?);
+# Chinese names are written whole in the first-name field, as the office writes them.
 DEMO_USERS = [
-    ("editor", "Pat", "Policy", "Policy Editor", None, False),
-    ("auditor", "Ada", "Audit", "Auditor", None, False),
-    ("lead", "Lin", "Lead", "Team Lead", "Logistics Delivery", True),
-    ("agent", "An", "Agent", "Agent", "Logistics Delivery", False),
-    ("agent2", "Bo", "Agent", "Agent", "Logistics Delivery", False),
-    ("claims_lead", "Chen", "Claims", "Team Lead", "Claims & Compensation", True),
-    ("claims_agent", "Dai", "Claims", "Agent", "Claims & Compensation", False),
-    ("service_agent", "Fang", "Service", "Agent", "Customer Service Centre", False),
-    ("triage_agent", "Gao", "Triage", "Agent", "Intake & Triage", False),
-    ("finance_agent", "Hu", "Finance", "Agent", "Finance", False),
-    ("legal_agent", "Jin", "Legal", "Agent", "Legal & Compliance", False),
-    ("emergency_lead", "Kai", "Emergency", "Team Lead", "Emergency Response", True),
-    ("callback_agent", "Lu", "Callback", "Agent", "Follow-up & Callback", False),
-    ("manager", "Mei", "Manager", "Team Lead", "Management", True),
+    ("editor", "周敏", "", "Policy Editor", None, False),
+    ("auditor", "吴静", "", "Auditor", None, False),
+    ("lead", "林涛", "", "Team Lead", "Logistics Delivery", True),
+    ("agent", "王安", "", "Agent", "Logistics Delivery", False),
+    ("agent2", "赵博", "", "Agent", "Logistics Delivery", False),
+    ("claims_lead", "陈晨", "", "Team Lead", "Claims & Compensation", True),
+    ("claims_agent", "戴文", "", "Agent", "Claims & Compensation", False),
+    ("service_agent", "方琳", "", "Agent", "Customer Service Centre", False),
+    ("triage_agent", "高远", "", "Agent", "Intake & Triage", False),
+    ("finance_agent", "胡佳", "", "Agent", "Finance", False),
+    ("legal_agent", "金鑫", "", "Agent", "Legal & Compliance", False),
+    ("emergency_lead", "孔凯", "", "Team Lead", "Emergency Response", True),
+    ("callback_agent", "陆瑶", "", "Agent", "Follow-up & Callback", False),
+    ("manager", "梅华", "", "Team Lead", "Management", True),
 ]

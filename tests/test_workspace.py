@@ -54,7 +54,7 @@ def test_workspace_shows_words_not_storage(client, session, customer_id):
     assert "Parcel is late" in text and "We are checking with the depot" in text
     # internal notes set apart, the timeline in sentences with the person's display name
     assert 'id="internal-notes"' in html and "Depot says Tuesday" in text
-    assert "An Agent" in text and "Claimed the complaint." in text
+    assert "王安" in text and "Claimed the complaint." in text
     assert "Proposed a resolution: Redelivery" in text
     # the SLA clocks say what they mean, once
     assert "First response" in text and "done in time" in text

@@ -21,16 +21,18 @@ class TeamApi(DomainRestApi):
     class_permission_name = "Team"
     datamodel = SQLAInterface(Team)
     list_columns = show_columns = [
-        "id", "name", "description", "lead.id", "lead.username", "members.id",
+        "id", "name", "name_zh", "description", "lead.id", "lead.username", "members.id",
         "members.username", "assignment_method", "active", "calendar",
     ]
     add_columns = edit_columns = [
-        "name", "description", "lead", "members", "assignment_method", "active", "calendar",
+        "name", "name_zh", "description", "lead", "members", "assignment_method", "active",
+        "calendar",
     ]
     search_columns = ["name", "assignment_method", "active"]
     order_columns = ["id", "name"]
     validators_columns = {
         "name": validate.Length(min=1, max=80),
+        "name_zh": validate.Length(max=80),
         "assignment_method": validate.OneOf(list(ASSIGNMENT_METHODS)),
         "calendar": valid_calendar,
     }

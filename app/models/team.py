@@ -19,6 +19,7 @@ class Team(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    name_zh: Mapped[str | None] = mapped_column(String(80))  # shown on Chinese pages
     description: Mapped[str | None] = mapped_column(Text)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     assignment_method: Mapped[str] = mapped_column(choice(ASSIGNMENT_METHODS), default="manual")
@@ -32,4 +33,7 @@ class Team(Model):
     complaints = relationship("Complaint", back_populates="team", lazy="dynamic")
 
     def __repr__(self) -> str:
-        return self.name
+        # FAB's lists and selects print a team through repr: in the user's language
+        from app.views.timeline_text import team_label
+
+        return team_label(self)

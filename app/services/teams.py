@@ -13,12 +13,15 @@ DEFAULT_TEAMS_FILE = BASE_DIR / "rules" / "teams.json"
 
 def ensure_default_teams(session: Session) -> int:
     """Create the default teams that do not exist yet; returns how many were created."""
-    existing = set(session.execute(select(Team.name)).scalars())
+    existing = {t.name: t for t in session.execute(select(Team)).scalars()}
     created = 0
     for spec in json.loads(DEFAULT_TEAMS_FILE.read_text(encoding="utf-8")):
-        if spec["name"] not in existing:
+        team = existing.get(spec["name"])
+        if team is None:
             session.add(Team(active=True, **spec))
             created += 1
+        elif not team.name_zh and spec.get("name_zh"):
+            team.name_zh = spec["name_zh"]  # a name the office had not given yet
     session.commit()
     return created
 

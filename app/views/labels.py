@@ -35,6 +35,7 @@ LABELS = {
     "version": _("Version"),
     "created_at": _("Created at"),
     "name": _("Name"),
+    "name_zh": _("Chinese name"),
     "kind": _("Kind"),
     "phone": _("Phone"),
     "email": _("E-mail"),

@@ -19,14 +19,14 @@ class TeamView(DomainModelView):
     show_title = _("Team")
     add_title = _("Add team")
     edit_title = _("Edit team")
-    list_columns = ["name", "lead", "assignment_method", "active"]
+    list_columns = ["name", "name_zh", "lead", "assignment_method", "active"]
     search_columns = ["name", "assignment_method", "active", "lead"]
     add_columns = edit_columns = [
-        "name", "description", "lead", "members", "assignment_method", "active",
+        "name", "name_zh", "description", "lead", "members", "assignment_method", "active",
         *calendar_fields.FIELDS,
     ]
     add_form_extra_fields = edit_form_extra_fields = calendar_fields.CALENDAR_FIELDS
-    show_columns = ["name", "description", "lead", "members", "assignment_method", "active",
+    show_columns = ["name", "name_zh", "description", "lead", "members", "assignment_method", "active",
                     "calendar"]
     label_columns = {**DomainModelView.label_columns, "calendar": _("Working calendar")}
     formatters_columns = {

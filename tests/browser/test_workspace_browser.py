@@ -39,11 +39,11 @@ def test_lead_bulk_reassigns_from_the_team_queue(page, session, customer_id):
     page.goto("/work/team")
     for number in numbers:
         page.check(f"#queue-table tr[data-number='{number}'] input[type=checkbox]")
-    page.select_option("#bulk-user", label="Bo Agent")
+    page.select_option("#bulk-user", label="赵博")
     page.click("#bulk-assign")
     page.wait_for_selector(".alert-success")
     for number in numbers:
-        assert "Bo Agent" in page.inner_text(f"#queue-table tr[data-number='{number}']")
+        assert "赵博" in page.inner_text(f"#queue-table tr[data-number='{number}']")
     session.expire_all()
     assert {c.assignee.username for c in session.query(Complaint)
             .filter(Complaint.number.in_(numbers))} == {"agent2"}
