@@ -78,78 +78,77 @@ def _rule(d) -> str:
 def sentence(kind: str, d: dict, names) -> str | None:
     """The sentence for one event; None hides it (its twin says the same)."""
     d = d or {}
-    g = gettext
     if kind == "registered":
-        return g("Registered (channel: %(channel)s).",
+        return gettext("Registered (channel: %(channel)s).",
                  channel=_value("x", CHANNELS.get(d.get("channel"), d.get("channel"))))
     if kind == "rules_failed":
-        return g("The rules could not be evaluated; the complaint went to %(team)s with the "
+        return gettext("The rules could not be evaluated; the complaint went to %(team)s with the "
                  "default deadlines.", team=d.get("fallback_team") or "—")
     if kind == "routed":
-        return g("Graded %(level)s and routed to %(team)s.", level=_value("level", d.get("level")),
+        return gettext("Graded %(level)s and routed to %(team)s.", level=_value("level", d.get("level")),
                  team=names.team(d.get("team")))
     if kind == "sla_started":
-        return g("Deadlines set: first response by %(first)s, resolution by %(resolution)s.",
+        return gettext("Deadlines set: first response by %(first)s, resolution by %(resolution)s.",
                  first=_when(d.get("first_response_due_at")),
                  resolution=_when(d.get("resolution_due_at")))
     if kind == "assigned":
-        return g("Assigned to %(user)s.", user=names.user(d.get("assignee_id")))
+        return gettext("Assigned to %(user)s.", user=names.user(d.get("assignee_id")))
     if kind == "claim":
-        return g("Claimed the complaint.")
+        return gettext("Claimed the complaint.")
     if kind == "assign":
         if d.get("previous"):
-            return g("Reassigned the complaint from %(before)s to %(user)s.",
+            return gettext("Reassigned the complaint from %(before)s to %(user)s.",
                      before=names.user_by_login(d["previous"]),
                      user=names.user_by_login(d.get("assignee")))
-        return g("Assigned the complaint to %(user)s.", user=names.user_by_login(d.get("assignee")))
+        return gettext("Assigned the complaint to %(user)s.", user=names.user_by_login(d.get("assignee")))
     if kind == "respond":
-        return g("Replied to the customer.")
+        return gettext("Replied to the customer.")
     if kind == "note":
-        return g("Added an internal note.")
+        return gettext("Added an internal note.")
     if kind == "wait_customer":
         reason = d.get("reason")
-        return (g("Waiting for the customer (%(reason)s); the clock is paused.", reason=reason)
-                if reason else g("Waiting for the customer; the clock is paused."))
+        return (gettext("Waiting for the customer (%(reason)s); the clock is paused.", reason=reason)
+                if reason else gettext("Waiting for the customer; the clock is paused."))
     if kind == "resume":
-        return g("Resumed work; the clock runs again.")
+        return gettext("Resumed work; the clock runs again.")
     if kind in ("sla_paused",):
         return None  # "waiting for the customer" says it
     if kind == "sla_resumed":
         minutes = d.get("paused_minutes")
-        return g("The deadlines moved by the %(minutes)s minutes of waiting.",
+        return gettext("The deadlines moved by the %(minutes)s minutes of waiting.",
                  minutes=int(minutes)) if minutes else None
     if kind == "propose_resolution":
         what = str(RESOLUTION_KINDS.get(d.get("kind"), d.get("kind") or "—"))
         amount = _money(d.get("amount"))
-        return g("Proposed a resolution: %(what)s%(amount)s — %(text)s.", what=what,
+        return gettext("Proposed a resolution: %(what)s%(amount)s — %(text)s.", what=what,
                  amount=f" {amount}" if amount else "", text=d.get("text") or "")
     if kind == "approve_resolution":
-        return g("Approved the proposed resolution.")
+        return gettext("Approved the proposed resolution.")
     if kind == "resolve":
-        return g("Resolved the complaint.")
+        return gettext("Resolved the complaint.")
     if kind == "callback":
         if d.get("reached"):
-            return g("Called the customer back: reached, satisfaction %(score)s of 5.",
+            return gettext("Called the customer back: reached, satisfaction %(score)s of 5.",
                      score=d.get("satisfaction") or "—")
-        return g("Called the customer back: not reached.")
+        return gettext("Called the customer back: not reached.")
     if kind == "close":
         reason = d.get("reason")
-        return g("Closed the complaint: %(reason)s.", reason=reason) if reason else \
-            g("Closed the complaint.")
+        return gettext("Closed the complaint: %(reason)s.", reason=reason) if reason else \
+            gettext("Closed the complaint.")
     if kind == "reopen":
         reason = d.get("reason")
-        return g("Reopened the complaint: %(reason)s.", reason=reason) if reason else \
-            g("Reopened the complaint.")
+        return gettext("Reopened the complaint: %(reason)s.", reason=reason) if reason else \
+            gettext("Reopened the complaint.")
     if kind in ("sla_met", "sla_breached"):
         stage = str(STAGES.get(d.get("stage"), d.get("stage") or ""))
-        return (g("%(stage)s: done in time.", stage=stage) if kind == "sla_met"
-                else g("%(stage)s: the deadline was missed.", stage=stage))
+        return (gettext("%(stage)s: done in time.", stage=stage) if kind == "sla_met"
+                else gettext("%(stage)s: the deadline was missed.", stage=stage))
     if kind == "escalated":
-        return g("Escalated from %(before)s to %(team)s by the rule “%(rule)s”.",
+        return gettext("Escalated from %(before)s to %(team)s by the rule “%(rule)s”.",
                  before=names.team(d.get("from_team")), team=names.team(d.get("to_team")),
                  rule=_rule(d))
     if kind == "level_raised":
-        return g("Level raised from %(before)s to %(after)s by the rule “%(rule)s”.",
+        return gettext("Level raised from %(before)s to %(after)s by the rule “%(rule)s”.",
                  before=_value("level", d.get("from_level")),
                  after=_value("level", d.get("to_level")), rule=_rule(d))
     if kind == "notified":
@@ -158,32 +157,32 @@ def sentence(kind: str, d: dict, names) -> str | None:
             who = names.team(target[5:])
         else:
             who = str(NOTIFY_TARGETS.get(target, target))
-        return g("%(who)s was told, by the rule “%(rule)s”.", who=who, rule=_rule(d))
+        return gettext("%(who)s was told, by the rule “%(rule)s”.", who=who, rule=_rule(d))
     if kind == "marked_at_risk":
-        return g("Marked at risk by the rule “%(rule)s”.", rule=_rule(d))
+        return gettext("Marked at risk by the rule “%(rule)s”.", rule=_rule(d))
     if kind == "email_sent":
-        return g("Mail sent: “%(subject)s”.", subject=d.get("subject") or "")
+        return gettext("Mail sent: “%(subject)s”.", subject=d.get("subject") or "")
     if kind == "email_failed":
-        return (g("The mail is not delivered yet; it will be retried.") if d.get("will_retry")
-                else g("The mail could not be delivered."))
+        return (gettext("The mail is not delivered yet; it will be retried.") if d.get("will_retry")
+                else gettext("The mail could not be delivered."))
     if kind == "webhook_sent":
-        return g("Message sent to a connected system.")
+        return gettext("Message sent to a connected system.")
     if kind == "webhook_failed":
-        return (g("A connected system was not reached yet; it will be retried.")
-                if d.get("will_retry") else g("A connected system could not be reached."))
+        return (gettext("A connected system was not reached yet; it will be retried.")
+                if d.get("will_retry") else gettext("A connected system could not be reached."))
     if kind == "attachment_added":
-        return g("Attached %(file)s.", file=d.get("filename") or "")
+        return gettext("Attached %(file)s.", file=d.get("filename") or "")
     if kind == "edited":
         parts = []
         for name, change in d.items():
             if isinstance(change, list | tuple) and len(change) == 2:
-                parts.append(g("%(field)s from %(before)s to %(after)s",
+                parts.append(gettext("%(field)s from %(before)s to %(after)s",
                                field=str(FIELD_LABELS.get(name, name)),
                                before=_short(_value(name, change[0])),
                                after=_short(_value(name, change[1]))))
-        return g("Changed %(changes)s.", changes="; ".join(parts)) if parts else None
+        return gettext("Changed %(changes)s.", changes="; ".join(parts)) if parts else None
     if kind == "survey_answered":
-        return g("The customer answered the survey: %(score)s of 5.", score=d.get("score") or "—")
+        return gettext("The customer answered the survey: %(score)s of 5.", score=d.get("score") or "—")
     return None
 
 
