@@ -6,6 +6,8 @@ page and the REST endpoint alike. `sync_roles()` runs after migrations (see boot
 """
 
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import UserDBModelView
+from flask_babel import lazy_gettext
 
 ADMIN, POLICY_EDITOR, TEAM_LEAD, AGENT, AUDITOR = (
     "Admin", "Policy Editor", "Team Lead", "Agent", "Auditor",
@@ -72,8 +74,16 @@ SELF_SERVICE = [
 ]  # reached from the user menu: no "Security" menu, which would be empty for them
 
 
+class UserView(UserDBModelView):
+    """FAB's user pages, saying yes or no instead of True or False."""
+
+    formatters_columns = {"active": lambda v: str(lazy_gettext("Yes") if v else lazy_gettext("No"))}
+
+
 class ParcelDeskSecurityManager(SecurityManager):
     """FAB's manager, with our roles synced from GRANTS after the migrations ran."""
+
+    userdbmodelview = UserView
 
     def sync_roles(self) -> None:
         self.add_role(self.auth_role_admin)

@@ -56,6 +56,8 @@ ATTACHMENT_KINDS = {"photo": _("Photo"), "recording": _("Recording"), "document"
 SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("Critical")}
 ALERT_STATES = {"open": _("Open"), "acknowledged": _("Acknowledged"), "resolved": _("Resolved")}
 JOB_STATUSES = {"running": _("Running"), "ok": _("Succeeded"), "failed": _("Failed")}
+JOB_NAMES = {"escalation": _("Escalation sweep"), "warnings": _("Early warning"),
+             "outbox": _("Mail and webhook delivery")}
 
 # The columns that hold a vocabulary's code, by column name: pages and the rule editor
 # show the label, the database and the rules keep the code.

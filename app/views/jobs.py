@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, NumberRange
 
 from app.extensions import db
 from app.models import Alert, JobRun, JobSetting, Webhook
-from app.models.choices import ALERT_STATES, JOB_STATUSES, SEVERITIES
+from app.models.choices import ALERT_STATES, JOB_NAMES, JOB_STATUSES, SEVERITIES
 from app.services import alerts
 from app.services.errors import DomainError
 from app.views.base import DomainModelView, office_time, vocabulary_label
@@ -70,7 +70,8 @@ class JobRunView(DomainModelView):
     base_order = ("started_at", "desc")
     include_route_methods = {"list", "show"}
     formatters_columns = {**DomainModelView.formatters_columns, "started_at": office_time,
-                          "finished_at": office_time, "status": vocabulary_label(JOB_STATUSES)}
+                          "finished_at": office_time, "status": vocabulary_label(JOB_STATUSES),
+                          "job": vocabulary_label(JOB_NAMES)}
     label_columns = {"job": _("Job"), "status": _("Status"), "started_at": _("Started"),
                      "finished_at": _("Finished"), "evaluated": _("Evaluated"),
                      "actions": _("Actions"), "holder": _("Scheduler"), "details": _("Details"),
@@ -84,6 +85,7 @@ class JobSettingView(DomainModelView):
     list_columns = edit_columns = ["job", "interval_seconds", "enabled"]
     edit_columns = ["interval_seconds", "enabled"]
     include_route_methods = {"list", "edit"}
+    formatters_columns = {**DomainModelView.formatters_columns, "job": vocabulary_label(JOB_NAMES)}
     label_columns = {"job": _("Job"), "interval_seconds": _("Every (seconds)"),
                      "enabled": _("Enabled")}
     # checked on the form, so a refused value stays on it with the reason
