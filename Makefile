@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint i18n bench clean
+.PHONY: run test lint i18n bench clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _ -o /tmp/parceldesk.pot .
 	$(VENV)/bin/pybabel update -i /tmp/parceldesk.pot -d app/translations -l zh --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d app/translations
+
+# The main pages in English and Chinese, against a fresh demo database, into docs/screenshots/.
+screenshots: $(VENV)/.installed
+	bash scripts/system-packages.sh
+	$(PY) scripts/screenshots.py docs/screenshots
 
 bench: $(VENV)/.installed
 	$(PY) bench/seed_bench.py

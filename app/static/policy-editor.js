@@ -437,7 +437,7 @@
       el("thead", {}, el("tr", {}, el("th", {}, T.version), el("th", {}, T.author), el("th", {}, T.when),
                          el("th", {}, T.comment), el("th", {}, ""))),
       el("tbody", {}, versions.map((v) => el("tr", { "data-version": v.version },
-        el("td", {}, v.version), el("td", {}, v.author || "—"), el("td", {}, new Date(v.created_at).toLocaleString()),
+        el("td", {}, v.version), el("td", {}, v.author || "—"), el("td", {}, officeTime(v.created_at)),
         el("td", {}, v.comment),
         el("td", {}, canEdit && v.version !== state.published ? el("button", {
           class: "btn btn-xs btn-warning pe-rollback", onclick: () => rollback(v.version) }, T.rollback) : ""))))));
@@ -531,3 +531,16 @@
   showTab(canSimulate ? "simulate" : "history");
   load().catch((e) => message(e.message, "danger"));
 })();
+
+// Every time on our pages reads in the office's time zone as 2026-11-23 14:30, whatever
+// the browser's own locale.
+function officeTime(iso) {
+  if (!iso) return "—";
+  var root = document.getElementById("policy-editor");
+  var zone = (root && root.getAttribute("data-office-tz")) || "Asia/Shanghai";
+  var parts = {};
+  new Intl.DateTimeFormat("en-GB", {timeZone: zone, year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false})
+    .formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+  return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
+}
