@@ -213,7 +213,7 @@ def timeline(events, names, *, show_technical: bool = False) -> list[Entry]:
         detail = ""
         if show_technical and e.kind in TECHNICAL:
             detail = str((e.details or {}).get(TECHNICAL[e.kind]) or "")
-        who = names.user(e.actor_id) if e.actor_id else gettext("ParcelDesk")
+        who = names.user(e.actor_id) if e.actor_id else gettext("System")
         out.append(Entry(at=to_office(e.at), who=who, text=text, kind=kind, detail=detail,
                          extra={"note": (e.details or {}).get("text")} if e.kind == "note" else {}))
     return out
