@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _
 
-from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
+from app.views.complaints import ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView
@@ -12,8 +12,7 @@ from app.views.work import QUEUE_TITLES, WorkView
 
 
 def register_views(appbuilder) -> None:
-    for related in (ComplaintEventView, ComplaintAttachmentView, CustomerComplaintsView,
-                    TeamComplaintsView):
+    for related in (CustomerComplaintsView, TeamComplaintsView):
         appbuilder.add_view_no_menu(related)
     appbuilder.add_view(ComplaintView, "Complaints", label=_("Complaints"), icon="fa-inbox",
                         category="Work", category_label=_("Work"), category_icon="fa-briefcase")

@@ -47,6 +47,7 @@ class RelatedComplaintsView(DomainModelView):
     subclasses choose the columns. Visibility rules apply as in the main list."""
 
     datamodel = SQLAInterface(Complaint)
+    show_title = _("Complaint")
     class_permission_name = "Complaint"
     list_title = _("Complaints")
     base_filters = VISIBLE

@@ -7,7 +7,7 @@ from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
 from app.api.visibility import VISIBLE
 from app.extensions import db
-from app.models import Attachment, Complaint, ComplaintEvent
+from app.models import Attachment, Complaint
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.access import actor_for
 from app.services.errors import DomainError
@@ -18,24 +18,6 @@ from app.views.base import DomainModelView
 from app.views.fields import choice_field, optional_datetime_field
 from app.views.registration import customer_search, register_from_form
 from app.views.workspace import ACTION_LABELS, workspace_context
-
-
-class ComplaintEventView(DomainModelView):
-    """The timeline, shown under a complaint."""
-
-    datamodel = SQLAInterface(ComplaintEvent)
-    class_permission_name = "Complaint"
-    list_columns = ["at", "kind", "actor", "details"]
-    base_order = ("at", "asc")
-    include_route_methods = {"list"}
-
-
-class ComplaintAttachmentView(DomainModelView):
-    datamodel = SQLAInterface(Attachment)
-    class_permission_name = "Complaint"
-    list_columns = ["filename", "kind", "size", "uploaded_at"]
-    include_route_methods = {"list"}
-
 
 REFUSED_FORM = "pd_refused_action"
 
@@ -138,8 +120,6 @@ class ComplaintView(DomainModelView):
         ]}),
     ]
     base_order = ("received_at", "desc")
-    related_views = [ComplaintEventView, ComplaintAttachmentView]
-    show_template = "complaint_show.html"
     description_columns = {
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
     }

@@ -17,6 +17,7 @@ from app.views.base import DomainModelView, office_time, vocabulary_label
 
 class AlertView(DomainModelView):
     datamodel = SQLAInterface(Alert)
+    show_title = _("Alert")
     class_permission_name = "Alert"
     list_title = _("Alerts")
     list_columns = ["severity", "state", "scope_type", "scope", "message", "count", "last_seen"]
@@ -62,6 +63,7 @@ class OpenAlertView(AlertView):
 
 class JobRunView(DomainModelView):
     datamodel = SQLAInterface(JobRun)
+    show_title = _("Job run")
     class_permission_name = "JobRun"
     list_title = _("Job runs")
     list_columns = ["job", "status", "started_at", "finished_at", "evaluated", "actions", "holder"]
@@ -80,6 +82,7 @@ class JobRunView(DomainModelView):
 
 class JobSettingView(DomainModelView):
     datamodel = SQLAInterface(JobSetting)
+    edit_title = _("Edit job interval")
     class_permission_name = "JobSetting"
     list_title = _("Job intervals")
     list_columns = edit_columns = ["job", "interval_seconds", "enabled"]
@@ -95,6 +98,9 @@ class JobSettingView(DomainModelView):
 
 class WebhookView(DomainModelView):
     datamodel = SQLAInterface(Webhook)
+    show_title = _("Webhook")
+    add_title = _("Add webhook")
+    edit_title = _("Edit webhook")
     class_permission_name = "Webhook"
     list_title = _("Webhooks")
     list_columns = ["name", "url", "active"]

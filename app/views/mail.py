@@ -9,6 +9,8 @@ class MailTemplateView(DomainModelView):
     """What customers are told on registration and resolution (admins only)."""
 
     datamodel = SQLAInterface(MailTemplate)
+    show_title = _("Mail template")
+    edit_title = _("Edit mail template")
     class_permission_name = "MailTemplate"
     list_title = _("Mail templates")
     list_columns = ["key", "subject"]
