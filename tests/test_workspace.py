@@ -181,3 +181,26 @@ def test_evidence_is_downloaded_only_by_those_who_may_see_it(client, session, cu
     client.get("/logout/")
     login(client, "claims_agent")
     assert client.get(url).status_code == 404
+
+
+def test_reply_templates_fill_in_the_complaint(client, session, customer_id):
+    c = _worked(session, customer_id)
+    login(client, "agent")
+    client.get("/lang/zh")
+    html = client.get(f"/complaintview/show/{c.id}").get_data(as_text=True)
+    assert 'id="reply-template"' in html
+    # the delay template in Chinese first, with the customer's name and the waybill filled in
+    assert "张伟您好，关于运单 PD7001" in html
+    assert "{customer}" not in html and "{waybill_no}" not in html
+    # admins edit them; agents may not
+    assert client.get("/replytemplateview/list/").status_code in (302, 403)
+    client.get("/logout/")
+    login(client, "admin")
+    resp = client.post("/replytemplateview/add", data={
+        "title": "Fee refund", "category": "fee_dispute", "language": "en",
+        "body": "Dear {customer}, we refund the fee for {number}.", "active": "y"},
+        follow_redirects=True)
+    assert resp.status_code == 200
+    from app.models import ReplyTemplate
+
+    assert session.query(ReplyTemplate).filter_by(title="Fee refund").one().category == "fee_dispute"

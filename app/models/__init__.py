@@ -22,9 +22,11 @@ from app.models.policy import (
     SchedulerLease,
     Webhook,
 )
+from app.models.reply import ReplyTemplate
 from app.models.team import Team, team_member
 
 __all__ = [
+    "ReplyTemplate",
     "Alert",
     "EscalationMark",
     "JobRun",

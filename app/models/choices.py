@@ -51,6 +51,7 @@ ASSIGNMENT_METHODS = {
     "round_robin": _("Round robin"),
     "least_loaded": _("Least loaded"),
 }
+LANGUAGES = {"zh": _("Chinese"), "en": _("English")}
 ATTACHMENT_KINDS = {"photo": _("Photo"), "recording": _("Recording"), "document": _("Document")}
 
 SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("Critical")}

@@ -61,6 +61,9 @@ def bootstrap(*, demo: bool | None = None, echo=print) -> None:
     from app.services.mail import ensure_default_templates
 
     ensure_default_templates(db.session)
+    from app.services.replies import ensure_default_reply_templates
+
+    ensure_default_reply_templates(db.session)
     from app.policy.store import load_defaults
 
     loaded = load_defaults(db.session)

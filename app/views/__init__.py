@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _
 from app.views.complaints import ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
-from app.views.mail import MailTemplateView
+from app.views.mail import MailTemplateView, ReplyTemplateView
 from app.views.policy import KIND_TITLES, PolicyView
 from app.views.teams import TeamComplaintsView, TeamView
 from app.views.work import QUEUE_TITLES, WorkView
@@ -26,6 +26,8 @@ def register_views(appbuilder) -> None:
         appbuilder.add_link(f"work-{view}", href=f"/work/{view}", label=QUEUE_TITLES[view],
                             icon="fa-tasks", category="My work", category_label=_("My work"),
                             category_icon="fa-list", baseview=WorkView)
+    appbuilder.add_view(ReplyTemplateView, "Reply templates", label=_("Reply templates"),
+                        icon="fa-comment", category="Work")
     appbuilder.add_view(MailTemplateView, "Mail templates", label=_("Mail templates"),
                         icon="fa-envelope", category="Security")
     appbuilder.add_view(OpenAlertView, "Open alerts", label=_("Open alerts"), icon="fa-bell",

@@ -1,7 +1,7 @@
 from flask import abort, current_app, flash, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
@@ -132,7 +132,10 @@ class ComplaintView(DomainModelView):
         if complaint is None:
             abort(404)
         actor = actor_for(db.session, g.user)
-        context = workspace_context(db.session, complaint, actor, show_technical=actor.is_admin)
+        locale = get_locale()
+        context = workspace_context(db.session, complaint, actor, g.user,
+                                    show_technical=actor.is_admin,
+                                    language=locale.language if locale else "en")
         return self.render_template(
             "complaint_workspace.html", title=f"{complaint.number}", csrf=generate_csrf(),
             **refused_form_helpers(session.pop(REFUSED_FORM, None)), **context)

@@ -5,10 +5,15 @@ from wtforms import DateTimeField, SelectField
 from wtforms.validators import DataRequired, Optional
 
 
-def choice_field(label, choices: dict, default=None) -> SelectField:
-    """A select showing the vocabulary's (translated) labels, storing its codes."""
-    return SelectField(label, choices=list(choices.items()), default=default,
-                       validators=[DataRequired()], widget=Select2Widget())
+def choice_field(label, choices: dict, default=None, blank=None) -> SelectField:
+    """A select showing the vocabulary's (translated) labels, storing its codes; with
+    `blank`, an empty first choice (stored as NULL) under that label."""
+    if blank is None:
+        return SelectField(label, choices=list(choices.items()), default=default,
+                           validators=[DataRequired()], widget=Select2Widget())
+    return SelectField(label, choices=[("", blank), *choices.items()], default=default,
+                       validators=[Optional()], widget=Select2Widget(),
+                       filters=[lambda v: v or None])
 
 
 def optional_datetime_field(label) -> DateTimeField:

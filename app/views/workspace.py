@@ -15,6 +15,7 @@ from app.models.choices import (
     CUSTOMER_KINDS,
     CUSTOMER_TIERS,
     IMPACTS,
+    LANGUAGES,
     LEVELS,
     SERVICE_TYPES,
     STATUSES,
@@ -22,6 +23,7 @@ from app.models.choices import (
 from app.services.allowed import allowed_actions
 from app.services.complaints import decisions_of
 from app.services.lifecycle import RESOLUTION_KINDS, needs_approval
+from app.services.replies import replies_for
 from app.timeutil import to_office, utcnow
 from app.views.complaint_page import sla_strip
 from app.views.timeline_text import (
@@ -96,7 +98,8 @@ def customer_panel(session, c: Complaint) -> dict:
             "tier": label(CUSTOMER_TIERS, getattr(customer, "tier", None))}
 
 
-def workspace_context(session, c: Complaint, actor, *, show_technical: bool) -> dict:
+def workspace_context(session, c: Complaint, actor, user, *, show_technical: bool,
+                      language: str = "zh") -> dict:
     events = list(session.execute(select(ComplaintEvent).where(
         ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.at, ComplaintEvent.id))
         .scalars())
@@ -133,5 +136,7 @@ def workspace_context(session, c: Complaint, actor, *, show_technical: bool) -> 
         "approver": names.user(c.resolution_approved_by_id) if c.resolution_approved_by_id else "",
         "members": [(m.id, display_name(m)) for m in (c.team.members if c.team else [])
                     if m.active],
-        "to_office": to_office,
+        "to_office": to_office, "languages": LANGUAGES,
+        "replies": replies_for(session, c, language, display_name(user)) if "respond" in actions
+        else [],
     }
