@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _
 
 from app.api.visibility import VISIBLE
 from app.models import Complaint
-from app.models.choices import VOCABULARIES
+from app.models.choices import LEVELS, VOCABULARIES
 from app.security import MODEL_VIEW_METHODS
 from app.timeutil import to_office
 from app.views.labels import LABELS
@@ -37,7 +37,7 @@ class DomainModelView(ModelView):
     formatters_columns = {
         **{name: office_time for name in TIME_COLUMNS},
         **{name: vocabulary_label(labels) for name, labels in VOCABULARIES.items()},
-        "active": yes_no, "enabled": yes_no,
+        "active": yes_no, "enabled": yes_no, "level": vocabulary_label(LEVELS),
     }
     page_size = 25
 
