@@ -1,4 +1,5 @@
-"""Believable demo data from DOMAIN.md: customers, users per role, complaints over time.
+"""Believable demo data: customers, users per role, complaints over time, each decided by
+the published rules and worked through its life (seed/life.py).
 
 Rows are inserted in bulk (Core executemany), so 100,000 complaints take seconds.
 """
@@ -12,14 +13,26 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, ComplaintEvent, ComplaintSequence, Customer, Team
+from app.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintSequence,
+    Customer,
+    Decision,
+    RuleHit,
+    Team,
+)
+from app.policy import store
+from app.services.decide import TRIAGE_TEAM, run_intake_rules
+from app.services.facts import intake_variables
 from app.services.numbering import format_number, office_day
-from app.services.sla import refresh_queue_keys
+from app.services.sla import due_times, refresh_queue_keys
 from app.timeutil import utcnow
 from seed import reference as ref
+from seed.life import FIELDS as LIFE_FIELDS
+from seed.life import live
 
 BATCH = 5000
-STREETS = ["Renmin", "Jiefang", "Zhongshan", "Jianshe"]
 
 
 def weighted(rng: random.Random, weights: dict):
@@ -51,71 +64,56 @@ def _customer_rows(rng: random.Random, count: int, now: datetime) -> list[dict]:
     rows = []
     for i in range(count):
         province = rng.choices(provinces, weights=ref.PROVINCE_WEIGHTS)[0]
+        city = rng.choice(ref.PROVINCES[province])
+        city_zh = ref.CITY_ZH.get(city, "")
         company = rng.random() < 0.2
         name = rng.choice(ref.SURNAMES) + rng.choice(ref.GIVEN) + (
             rng.choice(ref.GIVEN) if rng.random() < 0.5 else "")
         if company:
-            name = f"{rng.choice(ref.PROVINCES[province])}{name}{rng.choice(ref.COMPANIES)}"
+            name = f"{city_zh}{rng.choice(ref.GIVEN)}{rng.choice(ref.GIVEN)}{rng.choice(ref.COMPANIES)}"
         rows.append({
             "name": name, "kind": "company" if company else "person",
             "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
             "email": f"customer{i}@example.cn" if rng.random() < 0.6 else None,
-            "address": f"{rng.randrange(1, 999)} {rng.choice(STREETS)} Road",
-            "province": province, "city": rng.choice(ref.PROVINCES[province]),
+            "address": f"{city_zh}市{rng.choice(ref.STREETS_ZH)}{rng.randrange(1, 999)}号",
+            "province": province, "city": city,
             "tier": "key" if rng.random() < (0.4 if company else 0.05) else "ordinary",
             "created_at": now - timedelta(days=rng.randrange(30, 900)),
         })
     return rows
 
 
-def _status_and_times(rng, received: datetime, level: int, now: datetime) -> dict:
-    fr_h, res_h, cb_d = ref.SLA_BY_LEVEL[level]
-    age_h = (now - received).total_seconds() / 3600
-    out = {
-        "first_response_due_at": received + timedelta(hours=fr_h),
-        "resolution_due_at": received + timedelta(hours=res_h),
-        "callback_due_at": received + timedelta(hours=res_h, days=cb_d),
-        "at_risk_from": received + timedelta(hours=res_h * 0.8),
-    }
-    if age_h < res_h * 0.3:
-        status = rng.choices(["new", "assigned", "in_progress", "waiting_customer"],
-                             [30, 30, 30, 10])[0]
-    elif age_h < res_h * 2:
-        status = rng.choices(["in_progress", "waiting_customer", "resolved", "closed"],
-                             [25, 10, 40, 25])[0]
-    else:
-        status = rng.choices(["closed", "resolved", "in_progress"], [85, 10, 5])[0]
-    if status != "new":
-        responded = received + timedelta(hours=fr_h * rng.uniform(0.1, 1.4))
-        out["first_responded_at"] = min(responded, now)
-    if status in ("resolved", "closed"):
-        resolved = received + timedelta(hours=res_h * rng.uniform(0.2, 1.3))
-        resolved = min(resolved, now - timedelta(minutes=5))
-        out["resolved_at"] = max(resolved, out.get("first_responded_at", received))
-        if status == "closed":
-            closed = out["resolved_at"] + timedelta(days=rng.uniform(0.5, cb_d))
-            if closed < now:
-                out["closed_at"] = closed
-                out["satisfaction"] = rng.choices([5, 4, 3, 2, 1], [50, 30, 10, 6, 4])[0]
-            else:
-                status = "resolved"
-    out["status"] = status
-    return out
+class _Rules:
+    """The published intake rule sets, compiled once for the whole run."""
+
+    def __init__(self, session: Session):
+        versions = store.latest_versions(session)
+        self.sets = [store.compiled(session, kind, versions) for kind in ("grading", "routing", "sla")]
+
+    def decide(self, facts: dict, trace: bool):
+        return run_intake_rules(*self.sets, facts, trace=trace)
 
 
 def generate_demo(session: Session, *, complaints: int, days: int, now: datetime | None = None,
-                  progress: bool = True, seed: int = 7) -> int:
-    """Insert `complaints` complaints received over the last `days` days; returns the count."""
+                  progress: bool = True, seed: int = 7, trace_days: int = 14) -> int:
+    """Insert `complaints` complaints received over the last `days` days, each decided by the
+    published rule sets (decisions and rule hits recorded; the full trace for those of the
+    last `trace_days` days and those still open) and worked through its life up to now."""
     rng = random.Random(seed)
     now = now or utcnow()
     teams = {t.name: t for t in session.execute(select(Team)).scalars()}
     if not teams:
         raise click.ClickException("no teams: run the bootstrap (flask --app run init) first")
-    members = {name: [u.id for u in t.members] for name, t in teams.items()}
+    members = {name: [u.id for u in t.members if u.active] for name, t in teams.items()}
+    leads = {name: t.lead_id for name, t in teams.items()}
+    follow_up = members.get("Follow-up & Callback", [])
+    rules = _Rules(session)
+    limit = float(current_app.config["COMPENSATION_APPROVAL_LIMIT"])
 
     n_customers = max(300, min(complaints // 20, 20000))
     session.connection().execute(Customer.__table__.insert(), _customer_rows(rng, n_customers, now))
-    customers = session.execute(select(Customer.id, Customer.province)).all()
+    customers = session.execute(select(Customer.id, Customer.province, Customer.tier)).all()
+    history: dict[int, list] = {}  # customer -> receipt times, for the 30-day count
 
     # Received times, oldest first, so that numbers follow time within a day.
     span = days * 86400
@@ -124,27 +122,20 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     start_counters = dict(counters)
     bar = click.progressbar(length=complaints, label="complaints") if progress else None
     done = 0
+    context = SimpleNamespace(rng=rng, now=now, teams=teams, members=members, leads=leads,
+                              follow_up=follow_up, rules=rules, limit=limit, customers=customers,
+                              history=history, trace_from=now - timedelta(days=trace_days))
     try:
         for start in range(0, complaints, BATCH):
-            rows, events = [], []
+            planned = []
             for received in received_all[start:start + BATCH]:
                 day = office_day(received)
                 counters[day] = counters.get(day, 0) + 1
-                rows.append(_complaint_row(rng, received, format_number(day, counters[day]),
-                                           customers, teams, members, now))
-            # Core executemany without RETURNING: the ORM's bulk path is far slower here.
-            conn = session.connection()
-            conn.execute(Complaint.__table__.insert(), rows)
-            ids = dict(conn.execute(select(Complaint.number, Complaint.id).where(
-                Complaint.number.in_([r["number"] for r in rows]))).all())
-            for row in rows:
-                events.append({"complaint_id": ids[row["number"]], "at": row["received_at"],
-                               "kind": "registered",
-                               "details": {"channel": row["channel"], "source": "demo"}})
-            conn.execute(ComplaintEvent.__table__.insert(), events)
-            done += len(rows)
+                planned.append(_plan(context, received, format_number(day, counters[day])))
+            _insert(session.connection(), planned)
+            done += len(planned)
             if bar:
-                bar.update(len(rows))
+                bar.update(len(planned))
     finally:
         if bar:
             bar.render_finish()
@@ -157,38 +148,85 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     return done
 
 
-def _complaint_row(rng, received, number, customers, teams, members, now) -> dict:
-    customer_id, province = rng.choice(customers)
+def _insert(conn, planned: list) -> None:
+    """Core executemany without RETURNING: the ORM's bulk path is far slower here."""
+    conn.execute(Complaint.__table__.insert(), [p.row for p in planned])
+    ids = dict(conn.execute(select(Complaint.number, Complaint.id).where(
+        Complaint.number.in_([p.row["number"] for p in planned]))).all())
+    events, decisions, hits = [], [], []
+    for p in planned:
+        cid = ids[p.row["number"]]
+        events += [{"complaint_id": cid, "at": at, "kind": kind, "actor_id": actor,
+                    "details": details} for at, kind, actor, details in p.events]
+        decisions.append({**p.decision, "complaint_id": cid})
+        hits += [{**hit, "complaint_id": cid} for hit in p.hits]
+    conn.execute(ComplaintEvent.__table__.insert(), events)
+    conn.execute(Decision.__table__.insert(), decisions)
+    if hits:
+        conn.execute(RuleHit.__table__.insert(), hits)
+
+
+def _plan(ctx, received: datetime, number: str) -> SimpleNamespace:
+    """One complaint: its input, what the rules decided, and its life up to now."""
+    rng = ctx.rng
+    customer_id, province, tier = rng.choice(ctx.customers)
     category = weighted(rng, ref.CATEGORY_WEIGHTS)
-    level = weighted(rng, ref.LEVEL_WEIGHTS)
     text = rng.choice(ref.TEXTS[category]).format(day=(received - timedelta(days=2)).date())
-    if level >= 4:
-        text += rng.choice(ref.URGENT_SUFFIXES[3:])
-    team_name = "Emergency Response" if level == 5 else ref.CATEGORY_TEAM[category]
-    times = _status_and_times(rng, received, level, now)
-    assignee = None
-    if times["status"] != "new" and members.get(team_name):
-        assignee = rng.choice(members[team_name])
+    if rng.random() < 0.06:
+        text += rng.choice(ref.URGENT_SUFFIXES[4:])
+    seen = ctx.history.setdefault(customer_id, [])
+    recent = sum(1 for t in seen if t >= received - timedelta(days=30))
+    seen.append(received)
     origin = rng.choice(list(ref.PROVINCES))
-    row = {
+    c = {
         "number": number, "customer_id": customer_id,
         "channel": weighted(rng, ref.CHANNEL_WEIGHTS), "received_at": received,
         "waybill_no": f"PD{rng.randrange(10**12):012d}",
         "service_type": weighted(rng, ref.SERVICE_WEIGHTS),
         "origin_region": origin, "destination_region": province, "region": province,
         "category": category, "description": text,
-        "expected_outcome": rng.choice(ref.OUTCOMES),
+        "expected_outcome": rng.choice(ref.OUTCOMES_ZH),
         "impact": rng.choices(["individual", "group", "wide"], [92, 6, 2])[0],
-        "urgency": min(5, max(1, level + rng.choice([-1, 0, 0, 1]))), "level": level,
-        "team_id": teams[team_name].id, "assignee_id": assignee,
-        "is_repeat": rng.random() < 0.04, "tags": [], "version": 1,
-        "escalation_count": 0, "reopen_count": 0,
-        "created_at": received, "updated_at": times.get("closed_at") or received,
-        "first_responded_at": None, "resolved_at": None, "closed_at": None,
-        "satisfaction": None, **times,
+        "urgency": rng.choices([1, 2, 3, 4, 5], [30, 35, 20, 10, 5])[0],
+        "is_repeat": False,
+    }
+    facts = intake_variables(SimpleNamespace(**c), tier=tier, complaints_30d=recent,
+                             is_repeat=False)
+    decision = ctx.rules.decide(facts, trace=True)
+    team = ctx.teams.get(decision.team) or ctx.teams[TRIAGE_TEAM]
+    due = due_times(received, decision.sla, team.calendar)
+    c["level"] = decision.level
+    assignee = rng.choice(ctx.members[team.name]) if ctx.members.get(team.name) else None
+    life = live(rng, c, due, assignee=assignee, lead=ctx.leads.get(team.name),
+                follow_up=rng.choice(ctx.follow_up) if ctx.follow_up else None,
+                limit=ctx.limit, now=ctx.now)
+    tags = decision.tags + (["priority"] if decision.priority else [])
+    row = {
+        **c, **due, "team_id": team.id, "status": life.status, "tags": tags, "version": 1,
+        "assignee_id": assignee if life.status != "new" else None,
+        "escalation_count": 0, "reopen_count": 0, "created_at": received,
+        "updated_at": life.last or received, **LIFE_FIELDS, **life.fields,
     }
     keys = SimpleNamespace(**row)
     refresh_queue_keys(keys)  # the queues' sort keys, as the lifecycle keeps them
-    row.update(next_due_at=keys.next_due_at, next_warn_at=keys.next_warn_at,
-               is_open=keys.is_open)
-    return row
+    row.update(next_due_at=keys.next_due_at, next_warn_at=keys.next_warn_at, is_open=keys.is_open)
+    outcome = {"level": decision.level, "team": team.name, "tags": tags, "assignee_id": None,
+               **{k: due[k].isoformat() for k in
+                  ("first_response_due_at", "resolution_due_at", "callback_due_at")}}
+    keep_trace = received >= ctx.trace_from or row["is_open"]
+    events = [
+        (received, "registered", None, {"channel": c["channel"], "received_at": received.isoformat()}),
+        (received, "routed", None, {"level": decision.level, "team": team.name, "by": "rules",
+                                    "versions": decision.versions}),
+        (received, "sla_started", None, {k: due[k].isoformat() for k in
+                                          ("first_response_due_at", "resolution_due_at",
+                                           "callback_due_at")}),
+        *life.events,
+    ]
+    return SimpleNamespace(
+        row=row, events=events,
+        decision={"at": received, "stage": "intake", "versions": decision.versions,
+                  "outcome": outcome, "trace": decision.trace() if keep_trace else [],
+                  "error": None},
+        hits=[{"kind": o.kind, "rule": rule, "version": o.version, "at": received}
+              for o in decision.outcomes for rule in o.fired])

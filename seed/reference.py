@@ -91,3 +91,43 @@ DEMO_USERS = [
     ("callback_agent", "陆瑶", "", "Agent", "Follow-up & Callback", False),
     ("manager", "梅华", "", "Team Lead", "Management", True),
 ]
+
+# What agents write in the demo's lifecycle (seed/life.py), as a Chinese office writes it.
+REPLIES = [
+    "您好，您反映的问题已收到，我们正在联系网点核实，今天内给您答复。",
+    "您好，已为您加急处理，派送员会在今天下午联系您。",
+    "您好，我们已调取物流轨迹，正在与转运中心核实，请您耐心等待。",
+    "您好，非常抱歉给您带来不便，已安排专人跟进。",
+    "您好，请您提供快件外包装和物品的照片，便于我们核实。",
+]
+WAIT_REASONS = ["等待客户提供照片", "等待客户提供购物凭证", "客户电话未接通，已发短信",
+                "等待客户确认收货地址"]
+RESOLUTION_TEXTS = {
+    "apology": ["向客户致歉，并对派送员进行批评教育", "电话致歉并赠送优惠券"],
+    "redelivery": ["安排次日上午优先派送", "重新派送至客户指定地址"],
+    "compensation": ["按保价金额赔偿", "按实际损失赔偿，三个工作日内到账"],
+    "rectification": ["网点整改揽收流程，并回访客户", "更正系统信息并加强培训"],
+    "penalty": ["对责任派送员按规定处罚", "对责任网点通报批评并处罚"],
+    "explanation": ["向客户解释计费规则并提供明细", "说明物流轨迹异常原因"],
+}
+RESOLVED_MESSAGES = ["您好，您的投诉已处理完毕，感谢您的耐心。",
+                     "您好，处理结果已按约定落实，如有疑问请随时联系我们。", None]
+CALLBACK_COMMENTS = {
+    0: [None], 1: ["问题没有解决，很不满意", "处理太慢了"],
+    2: ["赔偿金额偏低", "态度还可以，但处理太慢"], 3: ["一般", None],
+    4: ["处理及时，比较满意", None], 5: ["非常满意，谢谢", "处理得很快，满意", None],
+}
+REOPEN_REASONS = ["客户对处理结果不满意", "快件仍未收到"]
+UNREACHED_CLOSE = ["三次回访未接通，按规定结案", "客户电话停机，按规定结案"]
+CITY_ZH = {
+    "Guangzhou": "广州", "Shenzhen": "深圳", "Dongguan": "东莞", "Foshan": "佛山",
+    "Hangzhou": "杭州", "Ningbo": "宁波", "Wenzhou": "温州", "Yiwu": "义乌", "Nanjing": "南京",
+    "Suzhou": "苏州", "Wuxi": "无锡", "Shanghai": "上海", "Beijing": "北京", "Jinan": "济南",
+    "Qingdao": "青岛", "Yantai": "烟台", "Chengdu": "成都", "Mianyang": "绵阳", "Wuhan": "武汉",
+    "Yichang": "宜昌", "Zhengzhou": "郑州", "Luoyang": "洛阳", "Fuzhou": "福州", "Xiamen": "厦门",
+    "Quanzhou": "泉州", "Changsha": "长沙", "Zhuzhou": "株洲", "Xi'an": "西安",
+    "Chongqing": "重庆", "Tianjin": "天津", "Kunming": "昆明", "Dali": "大理",
+}
+STREETS_ZH = ["人民路", "解放路", "中山路", "建设路", "长江路", "文化路"]
+OUTCOMES_ZH = ["今天送达", "全额退款", "赔偿货物损失", "道歉", "解释收费", "删除我的个人信息",
+               "尽快处理"]
