@@ -29,19 +29,20 @@ def main() -> None:
     from app import create_app
     from app.extensions import db
     from app.services.bootstrap import bootstrap
-    from seed.demo import generate_demo
+    from seed.demo import ensure_demo_users, generate_demo
 
     work = tempfile.mkdtemp(prefix="parceldesk-bench-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/bench.db",
                       "INSTANCE_PATH": work, "ADMIN_PASSWORD": "bench", "LOAD_DEMO_DATA": False})
     with app.app_context():
         bootstrap(demo=False, echo=lambda *_: None)
+        ensure_demo_users(db.session, "bench")  # the staff who work the demo complaints
         started = time.perf_counter()
         generate_demo(db.session, complaints=N, days=90, progress=False)
         ours = time.perf_counter() - started
     bare = bare_insert(f"{work}/bare.db")
-    print(f"seed demo: {N} complaints (+ customers, + {N} timeline events) in {ours:.1f} s "
-          f"({N / ours:,.0f}/s)")
+    print(f"seed demo: {N} complaints (+ customers, decisions, rule hits and their timelines) "
+          f"in {ours:.1f} s ({N / ours:,.0f}/s)")
     print(f"bare executemany of {N} 3-column rows: {bare:.2f} s")
     print(f"ratio seed/bare: {ours / bare:.1f}x")
 
