@@ -57,6 +57,7 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{instance / 'parceldesk.db'}"
         ),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SQLITE_BUSY_TIMEOUT": _int("SQLITE_BUSY_TIMEOUT", 30),
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": _int("PORT", 8080),
         "ADMIN_USERNAME": os.environ.get("ADMIN_USERNAME", "admin"),

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 
+from app.database import configure_engine
 from app.extensions import db, migrate
 from app.services.errors import DomainError
 from config import BASE_DIR, load_config
@@ -24,6 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, busy_timeout_seconds=app.config["SQLITE_BUSY_TIMEOUT"])
     # render_as_batch lets Alembic alter tables on SQLite too.
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
 
