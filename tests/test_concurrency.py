@@ -1,6 +1,7 @@
 """Concurrent writers: registrations through a real threaded server get unique numbers
 on both databases; SQLite enforces foreign keys, journals in WAL and waits for locks."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -20,11 +21,17 @@ def valid(customer_id, **extra):
 def test_concurrent_registrations_are_all_saved_with_unique_numbers(
         app, as_user, customer_id, session):
     headers = as_user("agent")
-    with live_server(app) as base, ThreadPoolExecutor(CONCURRENT) as pool:
-        results = list(pool.map(
-            lambda i: post_json(f"{base}/api/v1/complaints/",
-                                valid(customer_id, waybill_no=f"PD{i:04d}"), headers),
-            range(CONCURRENT)))
+    gate = threading.Barrier(CONCURRENT)
+
+    def register(base, i):
+        gate.wait()
+        return post_json(f"{base}/api/v1/complaints/",
+                         valid(customer_id, waybill_no=f"PD{i:04d}"), headers)
+
+    # Two servers, as two processes would be: each has its own connections.
+    with live_server(app) as one, live_server(app) as two, \
+            ThreadPoolExecutor(CONCURRENT) as pool:
+        results = list(pool.map(lambda i: register((one, two)[i % 2], i), range(CONCURRENT)))
     failures = [(status, body) for status, body in results if status != 201]
     assert failures == []
     numbers = [body["result"]["number"] for _, body in results]
