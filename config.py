@@ -106,7 +106,11 @@ def load_config() -> dict:
         },
         "WTF_CSRF_ENABLED": _bool("WTF_CSRF_ENABLED", True),
         "JWT_ACCESS_TOKEN_EXPIRES": _int("JWT_ACCESS_TOKEN_EXPIRES", 3600),
-        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_ENABLED": False,  # FAB's in-memory limiter; sign-ins are limited below
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
+        "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 900),
     }
 
 

@@ -22,6 +22,7 @@ from app.models.policy import (
     SchedulerLease,
     Webhook,
 )
+from app.models.sign_in import SignInAttempt
 from app.models.team import Team, team_member
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "RuleHit",
     "RuleSetDraft",
     "RuleSetVersion",
+    "SignInAttempt",
     "Team",
     "team_member",
 ]
