@@ -33,30 +33,57 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+ENVIRONMENTS = ("development", "testing", "production")
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_SECRET = "export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+
+
 def environment() -> str:
-    return (os.environ.get("PARCELDESK_ENV") or os.environ.get("FLASK_ENV") or "development").lower()
+    """The environment's name; a misspelt one is refused rather than run as development."""
+    name = (os.environ.get("PARCELDESK_ENV") or os.environ.get("FLASK_ENV") or "development")
+    name = name.strip().lower()
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"PARCELDESK_ENV={name!r} is not a known environment; "
+                          f"use one of: {', '.join(ENVIRONMENTS)}")
+    return name
+
+
+def secret_key(env: str) -> str:
+    secret = os.environ.get("SECRET_KEY")
+    if env != "production":
+        return secret or DEV_SECRET
+    if not secret:
+        raise ConfigError("SECRET_KEY is not set. In production ParcelDesk refuses to start "
+                          f"without an explicit SECRET_KEY (for example: {MAKE_SECRET}).")
+    if len(secret) < MIN_SECRET_KEY_LENGTH or secret == DEV_SECRET:
+        raise ConfigError(f"SECRET_KEY is too short ({len(secret)} characters): production "
+                          f"needs at least {MIN_SECRET_KEY_LENGTH} random characters "
+                          f"(for example: {MAKE_SECRET}).")
+    return secret
+
+
+def database_url(url: str) -> str:
+    """`postgres://` (Heroku and others) and a bare `postgresql://` mean the psycopg 3
+    driver installed with ParcelDesk; SQLAlchemy would look for another one."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def load_config() -> dict:
     instance = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
     env = environment()
-    secret = os.environ.get("SECRET_KEY")
-    if not secret:
-        if env == "production":
-            raise ConfigError(
-                "SECRET_KEY is not set. In production ParcelDesk refuses to start without "
-                "an explicit SECRET_KEY (for example: export SECRET_KEY=$(python -c "
-                "'import secrets; print(secrets.token_hex(32))'))."
-            )
-        secret = DEV_SECRET
     return {
         "ENV_NAME": env,
-        "SECRET_KEY": secret,
+        "SECRET_KEY": secret_key(env),
         "INSTANCE_PATH": str(instance),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'parceldesk.db'}"
-        ),
+        )),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SQLITE_BUSY_TIMEOUT": _int("SQLITE_BUSY_TIMEOUT", 30),
+        "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 10),
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": _int("PORT", 8080),
         "ADMIN_USERNAME": os.environ.get("ADMIN_USERNAME", "admin"),
@@ -65,7 +92,8 @@ def load_config() -> dict:
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "demo"),
         "DEMO_COMPLAINTS": _int("DEMO_COMPLAINTS", 2000),
         "DEMO_DAYS": _int("DEMO_DAYS", 60),
-        "LOAD_DEMO_DATA": _bool("LOAD_DEMO_DATA", True),
+        # Demo users share one known password: only in development unless asked for.
+        "LOAD_DEMO_DATA": _bool("LOAD_DEMO_DATA", env == "development"),
         "OFFICE_TIMEZONE": os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai"),
         "ATTACHMENT_MAX_BYTES": _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024) + 1024 * 1024,
@@ -105,7 +133,11 @@ def load_config() -> dict:
         },
         "WTF_CSRF_ENABLED": _bool("WTF_CSRF_ENABLED", True),
         "JWT_ACCESS_TOKEN_EXPIRES": _int("JWT_ACCESS_TOKEN_EXPIRES", 3600),
-        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_ENABLED": False,  # FAB's in-memory limiter; sign-ins are limited below
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
+        "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 900),
     }
 
 

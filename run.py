@@ -14,9 +14,16 @@ except ConfigError as exc:
 
 
 def main() -> None:
+    from app.database import check_connection
+    from app.extensions import db
     from app.services.bootstrap import bootstrap
 
     with app.app_context():
+        try:
+            check_connection(db.engine)
+        except ConfigError as exc:
+            print(f"ParcelDesk cannot start: {exc}", file=sys.stderr)
+            sys.exit(1)
         bootstrap()
     if app.config["SCHEDULER_ENABLED"]:
         from app.jobs.scheduler import JobScheduler

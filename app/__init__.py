@@ -5,10 +5,12 @@ from pathlib import Path
 
 from flask import Flask, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
+from sqlalchemy.exc import ArgumentError
 
+from app.database import configure_engine
 from app.extensions import db, migrate
 from app.services.errors import DomainError
-from config import BASE_DIR, load_config
+from config import BASE_DIR, ConfigError, load_config
 
 MIGRATIONS_DIR = str(BASE_DIR / "migrations")
 
@@ -23,7 +25,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # An unreachable server fails in seconds instead of the system's TCP timeout.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault(
+            "connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
+    try:
+        db.init_app(app)
+    except (ArgumentError, ImportError) as exc:  # a malformed URL, an unknown dialect or driver
+        raise ConfigError(f"DATABASE_URL is not a database URL ParcelDesk can use ({exc}); "
+                          "use sqlite:///path/to/file.db or "
+                          "postgresql+psycopg://user:password@host:5432/database") from None
+    with app.app_context():
+        configure_engine(db.engine, busy_timeout_seconds=app.config["SQLITE_BUSY_TIMEOUT"])
     # render_as_batch lets Alembic alter tables on SQLite too.
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
 

@@ -9,10 +9,29 @@ from app.extensions import db
 seed_cli = AppGroup("seed", help="Demo data.")
 
 
+def needs_database(command):
+    """Check the connection first: an unreachable database is one clear line, exit 1."""
+    import functools
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        from app.database import DatabaseUnavailable, check_connection
+
+        try:
+            check_connection(db.engine)
+        except DatabaseUnavailable as exc:
+            click.echo(f"ParcelDesk: {exc}", err=True)
+            raise SystemExit(1) from None
+        return command(*args, **kwargs)
+
+    return checked
+
+
 @seed_cli.command("demo")
 @click.option("--complaints", default=2000, show_default=True, type=click.IntRange(1, 5_000_000))
 @click.option("--days", default=60, show_default=True, type=click.IntRange(1, 3650))
 @click.option("--seed", "rng_seed", default=7, show_default=True, help="random seed")
+@needs_database
 def seed_demo(complaints: int, days: int, rng_seed: int) -> None:
     """Add demo users, customers and COMPLAINTS complaints over the last DAYS days."""
     import time
@@ -31,6 +50,7 @@ def seed_demo(complaints: int, days: int, rng_seed: int) -> None:
 
 @click.command("init")
 @click.option("--demo/--no-demo", default=None, help="load demo data into an empty database")
+@needs_database
 def init_command(demo) -> None:
     """Apply migrations, sync permissions and roles, create the admin and default data."""
     from app.services.bootstrap import bootstrap
@@ -64,6 +84,7 @@ def _print_problems(file, problems) -> None:
 
 @rules_cli.command("validate")
 @click.argument("path", type=click.Path(exists=True))
+@needs_database
 def rules_validate(path: str) -> None:
     """Check rule-set files (a file or a folder of them); exit 1 on any problem."""
     from app.policy import store
@@ -88,6 +109,7 @@ def rules_validate(path: str) -> None:
 @rules_cli.command("import")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--comment", default=None, help="why (default: the file's comment)")
+@needs_database
 def rules_import(path: str, comment: str | None) -> None:
     """Validate and publish rule-set files as new versions; nothing is saved if one is invalid."""
     from app.policy import store
@@ -113,6 +135,7 @@ def rules_import(path: str, comment: str | None) -> None:
 
 @rules_cli.command("export")
 @click.argument("directory", type=click.Path(file_okay=False))
+@needs_database
 def rules_export(directory: str) -> None:
     """Write the current version of every rule set to DIRECTORY/<kind>.json."""
     import json
@@ -139,6 +162,7 @@ scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 @jobs_cli.command("run")
 @click.argument("job", type=click.Choice(["escalation", "warnings", "outbox"]))
+@needs_database
 def jobs_run(job: str) -> None:
     """Run one pass of JOB now and print what it did."""
     import json
@@ -155,6 +179,7 @@ def jobs_run(job: str) -> None:
 
 
 @scheduler_cli.command("run")
+@needs_database
 def scheduler_run() -> None:
     """Run the scheduler in this process (standby while another one leads)."""
     import signal

@@ -5,9 +5,13 @@ their methods onto read / write / delete, as Superset does, so one grant covers 
 page and the REST endpoint alike. `sync_roles()` runs after migrations (see bootstrap).
 """
 
+from flask import current_app, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext
+
+from app.services import sign_in
+from app.timeutil import utcnow
 
 ADMIN, POLICY_EDITOR, TEAM_LEAD, AGENT, AUDITOR = (
     "Admin", "Policy Editor", "Team Lead", "Agent", "Auditor",
@@ -81,7 +85,48 @@ class UserView(UserDBModelView):
 
 
 class ParcelDeskSecurityManager(SecurityManager):
-    """FAB's manager, with our roles synced from GRANTS after the migrations ran."""
+    """FAB's manager, with our roles synced from GRANTS after the migrations ran, and
+    sign-ins recorded and limited (services/sign_in.py) on the page and the API."""
+
+    def __init__(self, appbuilder):
+        # Imported here: the views import this module for the permission names.
+        from app.api.sign_in import SignInApi
+        from app.views.sign_in import SignInPageView
+
+        self.authdbview = SignInPageView
+        self.security_api = SignInApi
+        super().__init__(appbuilder)
+
+    def sign_in_name(self, typed) -> str:
+        """The name attempts are counted under: the user's own name when the typed name
+        (or e-mail address) belongs to one, so both spellings share one count."""
+        typed = typed.strip() if isinstance(typed, str) else ""
+        user = self.find_user(username=typed) or self.find_user(email=typed) if typed else None
+        return (user.username if user else typed).lower()[:256]
+
+    @staticmethod
+    def _attempt_source() -> tuple[str, str]:
+        if not has_request_context():  # a command or a script checking a password
+            return "local", "cli"
+        via = "api" if request.path.startswith("/api/") else "page"
+        return request.remote_addr or "unknown", via
+
+    def sign_in_wait(self, typed) -> int:
+        """Seconds this name or address must wait before trying again (the refused
+        attempt is recorded); 0 when it may try now."""
+        name, (address, via), now = self.sign_in_name(typed), self._attempt_source(), utcnow()
+        limits = sign_in.Limits.from_config(current_app.config)
+        wait = sign_in.seconds_locked(self.session, name, address, now, limits)
+        if wait:
+            sign_in.record(self.session, name, address, via, sign_in.LOCKED, now)
+        return wait
+
+    def auth_user_db(self, username, password):
+        user = super().auth_user_db(username, password)
+        address, via = self._attempt_source()
+        sign_in.record(self.session, self.sign_in_name(username), address, via,
+                       sign_in.SUCCESS if user else sign_in.FAILURE, utcnow())
+        return user
 
     userdbmodelview = UserView
 

@@ -23,6 +23,7 @@ from app.models.policy import (
     Webhook,
 )
 from app.models.reply import ReplyTemplate
+from app.models.sign_in import SignInAttempt
 from app.models.team import Team, team_member
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "RuleHit",
     "RuleSetDraft",
     "RuleSetVersion",
+    "SignInAttempt",
     "Team",
     "team_member",
 ]

@@ -94,8 +94,12 @@ def _leaf(node, var, path):
     op = getattr(var.type, op_name)
     type_cls, no_input = var.type, op.input_type == FIELD_NO_INPUT
     prepare = getattr(var.type, f"prepare_{op_name}", None)
+    broken = None
     if prepare:
-        arg = prepare(expected)
+        try:
+            arg = prepare(expected)
+        except ValueError as exc:  # e.g. a pattern stored before RE2 was required
+            arg, broken = None, f"{type(exc).__name__}: {exc}"
     elif op.input_type in (FIELD_TEXT, FIELD_NUMERIC):
         arg = _cast(type_cls, expected)
     elif isinstance(expected, list) and all(isinstance(v, str) for v in expected):
@@ -106,7 +110,9 @@ def _leaf(node, var, path):
 
     def check(ev, out):
         raw, typed, error = ev.typed.get(name) or ev.value(name, type_cls)
-        if typed is None:
+        if broken:
+            result, error = False, broken  # this condition fails, not the rule set
+        elif typed is None:
             result, error = False, error or "value unknown"
         else:
             try:

@@ -2,10 +2,10 @@
 keyword lists, durations). Subclasses, not a fork: the library's operators stay in use.
 """
 
-import re
-
 from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_SELECT_MULTIPLE, FIELD_TEXT
 from business_rules.operators import BooleanType, NumericType, StringType, type_operator
+
+from app.policy.patterns import compile_pattern
 
 
 class TextType(StringType):
@@ -36,7 +36,12 @@ class TextType(StringType):
 
     @type_operator(FIELD_TEXT, label="Matches Pattern")
     def matches_regex(self, regex):
-        return re.search(regex, self.value) is not None
+        return self.prepare_matches_regex(regex).search(self.value) is not None
+
+    @staticmethod
+    def prepare_matches_regex(regex):
+        """Compiled once per rule-set version, on RE2 (linear time: a pattern cannot hang)."""
+        return regex if hasattr(regex, "search") else compile_pattern(regex)
 
 
 class ChoiceType(StringType):

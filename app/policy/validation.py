@@ -4,7 +4,6 @@ it runs, and then fails with a bare assertion.
 """
 
 import difflib
-import re
 
 from business_rules.fields import (
     FIELD_NO_INPUT,
@@ -16,6 +15,7 @@ from business_rules.fields import (
 from flask_babel import gettext
 
 from app.policy.catalog import DEFAULT_PARAMETERS, KINDS, action_spec, variable_spec
+from app.policy.patterns import PatternError, compile_pattern
 
 RULE_KEYS = {"name", "description", "enabled", "conditions", "actions"}
 
@@ -113,9 +113,11 @@ def _check_conditions(problems, rule, path, node, variables, team_names):
     _check_value(problems, rule, f"{path}.value", input_type, value, options)
     if op_name == "matches_regex" and isinstance(value, str):
         try:
-            re.compile(value)
-        except re.error as exc:
-            problems.add(rule, f"{path}.value", gettext("is not a valid pattern: %(error)s", error=exc))
+            compile_pattern(value)
+        except PatternError as exc:
+            problems.add(rule, f"{path}.value", gettext(
+                "is not a valid pattern: %(error)s (patterns run on RE2, which has no "
+                "backreferences or look-around)", error=exc))
     unknown = set(node) - {"name", "operator", "value"}
     if unknown:
         problems.add(rule, path, gettext("unexpected keys: %(keys)s", keys=", ".join(sorted(unknown))))

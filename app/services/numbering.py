@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import ComplaintSequence
 from app.timeutil import to_office
+
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def format_number(day: str, seq: int) -> str:
@@ -21,26 +23,22 @@ def office_day(moment: datetime) -> str:
 def reserve_numbers(session: Session, moment: datetime, count: int = 1) -> list[str]:
     """Reserve `count` consecutive numbers for the office day of `moment`.
 
-    The counter row is bumped with a single UPDATE, which the database serialises,
-    so two processes never hand out the same number.
+    One statement creates the day's counter or bumps it (INSERT … ON CONFLICT DO
+    UPDATE … RETURNING), so the database serialises concurrent registrations on the
+    counter row: no two transactions see the same value, and the first registrations
+    of a day cannot race to create the row. The row stays locked until the caller
+    commits, so a rolled-back registration leaves no gap.
     """
     day = office_day(moment)
-    for _attempt in range(3):
-        last = session.execute(
-            update(ComplaintSequence)
-            .where(ComplaintSequence.day == day)
-            .values(last=ComplaintSequence.last + count)
-            .returning(ComplaintSequence.last)
-        ).scalar()
-        if last is not None:
-            return [format_number(day, n) for n in range(last - count + 1, last + 1)]
-        try:
-            with session.begin_nested():
-                session.execute(insert(ComplaintSequence).values(day=day, last=count))
-            return [format_number(day, n) for n in range(1, count + 1)]
-        except IntegrityError:
-            continue  # another process created the row first; bump it instead
-    raise RuntimeError("could not reserve a complaint number")
+    insert = _UPSERT[session.get_bind().dialect.name]
+    statement = (
+        insert(ComplaintSequence).values(day=day, last=count)
+        .on_conflict_do_update(index_elements=[ComplaintSequence.day],
+                               set_={"last": ComplaintSequence.last + count})
+        .returning(ComplaintSequence.last)
+    )
+    last = session.execute(statement).scalar_one()
+    return [format_number(day, n) for n in range(last - count + 1, last + 1)]
 
 
 def current_sequence(session: Session, day: str) -> int:

@@ -7,6 +7,7 @@ from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView, ReplyTemplateView
 from app.views.policy import KIND_TITLES, PolicyView
+from app.views.sign_in import SignInAttemptView
 from app.views.teams import TeamComplaintsView, TeamView
 from app.views.work import QUEUE_TITLES, WorkView
 
@@ -30,6 +31,8 @@ def register_views(appbuilder) -> None:
                         icon="fa-comment", category="Work")
     appbuilder.add_view(MailTemplateView, "Mail templates", label=_("Mail templates"),
                         icon="fa-envelope", category="Security")
+    appbuilder.add_view(SignInAttemptView, "Sign-ins", label=_("Sign-ins"), icon="fa-sign-in",
+                        category="Security")
     appbuilder.add_view(OpenAlertView, "Open alerts", label=_("Open alerts"), icon="fa-bell",
                         category="Monitoring", category_label=_("Monitoring"),
                         category_icon="fa-heartbeat")

@@ -1,0 +1,58 @@
+"""Per-connection database settings, and one clear line when the database is unreachable.
+
+SQLite keeps foreign keys off, journals in `delete` mode and gives up on a lock after
+five seconds unless told otherwise on every connection; under a threaded server that
+left orphan rows behind deleted complaints and failed registrations with
+`database is locked`. PostgreSQL needs none of this.
+"""
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DBAPIError
+
+from config import ConfigError
+
+CHECK = {
+    "sqlite": "check DATABASE_URL and that its folder exists and is writable",
+    "server": "check DATABASE_URL (host, port, database name, user and password), that the "
+              "database server is running and that it accepts connections from this machine",
+}
+
+
+class DatabaseUnavailable(ConfigError):
+    """The database cannot be reached; the message says where and what to check."""
+
+
+def describe(url: URL) -> str:
+    """Where the database is, without the password."""
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database or ':memory:'}"
+    port = f":{url.port}" if url.port else ""
+    return f"{url.get_backend_name()} server {url.host or 'localhost'}{port}, database {url.database}"
+
+
+def check_connection(engine: Engine) -> None:
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        text = str(exc.orig or exc).strip()
+        reason = text.splitlines()[0] if text else type(exc.orig or exc).__name__
+        check = CHECK["sqlite" if engine.dialect.name == "sqlite" else "server"]
+        raise DatabaseUnavailable(f"cannot connect to the {describe(engine.url)} ({reason}); "
+                                  f"{check}") from None
+
+
+def configure_engine(engine: Engine, *, busy_timeout_seconds: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_settings(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Readers no longer block the writer, nor the writer the readers.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # Writers queue for the lock instead of failing after the default five seconds.
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
+        cursor.close()
