@@ -6,7 +6,9 @@ from pathlib import Path
 from flask import Flask, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 
+from app.api.input_checks import init_input_checks
 from app.extensions import db, migrate
+from app.requestlog import init_request_log
 from app.services.errors import DomainError
 from config import BASE_DIR, load_config
 
@@ -43,6 +45,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    init_request_log(app)
+    init_input_checks(app)
     _register_error_pages(app)
     return app
 

@@ -72,8 +72,26 @@ SELF_SERVICE = [
 ]
 
 
+def _security_api(name: str):
+    """One of app/api/security_apis' classes, imported when FAB registers it (that module
+    imports the API base, which imports this one)."""
+
+    def get(self):
+        from app.api import security_apis
+
+        return getattr(security_apis, name)
+
+    return property(get)
+
+
 class ParcelDeskSecurityManager(SecurityManager):
     """FAB's manager, with our roles synced from GRANTS after the migrations ran."""
+
+    role_api = _security_api("SecurityRoleApi")
+    user_api = _security_api("SecurityUserApi")
+    group_api = _security_api("SecurityGroupApi")
+    view_menu_api = _security_api("SecurityViewMenuApi")
+    permission_view_menu_api = _security_api("SecurityPermissionViewMenuApi")
 
     def sync_roles(self) -> None:
         self.add_role(self.auth_role_admin)

@@ -14,6 +14,7 @@ from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
+from app.services.validation import whole_number
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.complaint_page import available_actions, linked, sla_strip
@@ -86,14 +87,10 @@ def form_to_action(form) -> dict:
         if key == "csrf_token" or value == "":
             continue
         if key in ("version", "user", "satisfaction"):
-            body[key] = int(value) if value.lstrip("-").isdigit() else value
+            number = whole_number(value)
+            body[key] = value if number is None else number
         elif key == "reached":
             body[key] = value == "yes"
-        elif key == "amount":
-            try:
-                body[key] = float(value)
-            except ValueError:
-                body[key] = value
         else:
             body[key] = value
     return body
