@@ -69,6 +69,9 @@ SELF_SERVICE = [
     ("can_this_form_get", "UserInfoEditView"),
     ("can_this_form_post", "UserInfoEditView"),
     ("menu_access", "Security"),
+    # every role uses the REST API, so every role may read its description
+    ("can_get", "OpenApi"),
+    ("can_show", "SwaggerView"),
 ]
 
 

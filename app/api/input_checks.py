@@ -80,6 +80,8 @@ def _check_tree(value, field: str, depth: int = 0) -> None:
 
 
 def _check_text(value: str, field: str) -> None:
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL
+        raise Refused(400, gettext("%(field)s contains a NUL character", field=field), field)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -122,11 +124,16 @@ def _column_value(datamodel, column: str, value, field: str) -> None:
 
 # --- parts of a request ---------------------------------------------------------
 
-def _check_path_ids() -> None:
+def _check_path_ids(view) -> None:
     for name, value in (request.view_args or {}).items():
         if name in PATH_IDS or name.endswith("_id"):
             number = whole_number(value) if isinstance(value, str | int) else None
-            if number is None or not 1 <= number <= MAX_ID:
+            missing = number is None or not 1 <= number <= MAX_ID
+            # FAB's user and group edits read the row without checking it exists
+            if (not missing and request.path.startswith("/api/v1/security/")
+                    and getattr(view, "datamodel", None) is not None):
+                missing = view.datamodel.get(number) is None
+            if missing:
                 raise Refused(404, gettext("%(field)s: no record with id %(value)s",
                                            field=name, value=str(value)[:30]), name)
 
@@ -211,17 +218,22 @@ def _check_json_body(view) -> None:
         for column, value in body.items():
             if column in datamodel.list_properties and (
                     datamodel.is_relation(column) or datamodel.is_integer(column)):
-                _relation_value(column, value)
+                many = (datamodel.is_relation_many_to_many(column)
+                        or datamodel.is_relation_one_to_many(column))
+                _id_value(column, value, many)
 
 
-def _relation_value(column: str, value) -> None:
-    values = value if isinstance(value, list) else [value]
-    for item in values:
-        if item is None and not isinstance(value, list):
+def _id_value(column: str, value, many: bool) -> None:
+    """An integer column or a relation's id(s), as FAB's schema would take them."""
+    if many and not isinstance(value, list):
+        raise Refused(400, gettext("%(field)s must be a list of ids", field=column), column)
+    for i, item in enumerate(value if many else [value]):
+        field = f"{column}[{i}]" if many else column
+        if item is None and not many:
             continue
         if isinstance(item, bool) or not isinstance(item, int) or not MIN_INT <= item <= MAX_INT:
             raise Refused(400, gettext("%(field)s must be a whole number from %(low)s to %(high)s",
-                                       field=column, low=MIN_INT, high=MAX_INT), column)
+                                       field=field, low=MIN_INT, high=MAX_INT), field)
 
 
 def _check_size() -> None:
@@ -271,7 +283,7 @@ def init_input_checks(app: Flask) -> None:
         try:
             if request.path.startswith("/api/"):
                 _check_size()
-                _check_path_ids()
+                _check_path_ids(view)
                 _check_rison(view)
                 _check_json_body(view)
             else:

@@ -20,6 +20,8 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC)
 MAX_AMOUNT = Decimal("1000000.00")  # CNY, the largest compensation a desk can propose
 _WHOLE = re.compile(r"-?[0-9]{1,12}")
+# Text may hold line breaks and tabs; no NUL, no lone surrogates (checked apart).
+_TEXT_OK = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]*")
 
 
 def whole_number(value) -> int | None:
@@ -66,6 +68,9 @@ def text(problems, data, field, *, required=False, max_len=255, default=None):
         problems.add(field, gettext("must be text"))
         return default
     value = value.strip()
+    if not _TEXT_OK.fullmatch(value):
+        problems.add(field, gettext("contains characters that are not text"))
+        return default
     if len(value) > max_len:
         problems.add(field, gettext("is longer than %(n)s characters", n=max_len))
     return value
