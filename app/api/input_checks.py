@@ -291,8 +291,9 @@ def init_input_checks(app: Flask) -> None:
                 _check_action_rows(view)
         except Refused as exc:
             body = {"message": exc.message}
-            if exc.field:
+            if exc.field:  # the services' shape: the field, and its problem by name
                 body["field"] = exc.field
+                body["details"] = {exc.field: exc.message}
             if request.path.startswith("/api/"):
                 return jsonify(body), exc.status
             return body["message"], exc.status, {"Content-Type": "text/plain; charset=utf-8"}
