@@ -14,10 +14,12 @@ except ConfigError as exc:
 
 
 def main() -> None:
+    from app.requestlog import configure_logging
     from app.services.bootstrap import bootstrap
 
     with app.app_context():
         bootstrap()
+    configure_logging()  # after the migrations, whose alembic.ini sets up logging its way
     if app.config["SCHEDULER_ENABLED"]:
         from app.jobs.scheduler import JobScheduler
 

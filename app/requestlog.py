@@ -42,8 +42,18 @@ def _user_name() -> str:
     return getattr(user, "username", None) or "-"
 
 
+def configure_logging() -> None:
+    """For `python run.py`: warnings and our request lines to stderr, each with its request
+    id (a WSGI server that configures logging itself only needs the `parceldesk` loggers)."""
+    _install_record_factory()
+    logging.basicConfig(level=logging.WARNING, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+
+
 def init_request_log(app: Flask) -> None:
     _install_record_factory()
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)  # the root logger may be at WARNING (alembic.ini)
 
     @app.before_request
     def start():

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import Customer
 from app.services.intake import register_complaint
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 USERS = ("admin", "agent")
 
 # Operations that would take the admin's own access away are sent to rows made for the

@@ -26,7 +26,8 @@ def test_one_line_per_request_with_method_path_status_duration_user(client, as_u
     headers = as_user("agent")
     with caplog.at_level(logging.INFO, logger="parceldesk.requests"):
         resp = client.get("/api/v1/queue/?view=mine", headers=headers)
-    lines = [r for r in caplog.records if r.name == "parceldesk.requests"]
+    lines = [r for r in caplog.records if r.name == "parceldesk.requests"
+             and "/api/v1/queue/" in r.getMessage()]
     assert len(lines) == 1
     line = lines[0]
     message = line.getMessage()
