@@ -118,6 +118,7 @@ def load_config() -> dict:
         "AUTH_TYPE": 1,  # AUTH_DB
         "FAB_ADD_SECURITY_API": True,
         "FAB_API_SWAGGER_UI": True,
+        "FAB_ADD_OPENAPI_VIEWS": False,  # app/api/openapi.py serves a completed spec
         "FAB_UPDATE_PERMS": False,  # permissions are synced by `bootstrap`, after migrations
         "FAB_CREATE_DB": False,  # the schema is created by Alembic only
         "FAB_SECURITY_MANAGER_CLASS": "app.security.ParcelDeskSecurityManager",

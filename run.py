@@ -16,6 +16,7 @@ except ConfigError as exc:
 def main() -> None:
     from app.database import check_connection
     from app.extensions import db
+    from app.requestlog import configure_logging
     from app.services.bootstrap import bootstrap
 
     with app.app_context():
@@ -25,6 +26,7 @@ def main() -> None:
             print(f"ParcelDesk cannot start: {exc}", file=sys.stderr)
             sys.exit(1)
         bootstrap()
+    configure_logging()  # after the migrations, whose alembic.ini sets up logging its way
     if app.config["SCHEDULER_ENABLED"]:
         from app.jobs.scheduler import JobScheduler
 

@@ -7,8 +7,10 @@ from flask import Flask, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 from sqlalchemy.exc import ArgumentError
 
+from app.api.input_checks import init_input_checks
 from app.database import configure_engine
 from app.extensions import db, migrate
+from app.requestlog import init_request_log
 from app.services.errors import DomainError
 from config import BASE_DIR, ConfigError, load_config
 
@@ -57,6 +59,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    init_request_log(app)
+    init_input_checks(app)
     _register_error_pages(app)
     return app
 

@@ -75,6 +75,9 @@ SELF_SERVICE = [
     ("can_this_form_post", "ResetMyPasswordView"),
     ("can_this_form_get", "UserInfoEditView"),
     ("can_this_form_post", "UserInfoEditView"),
+    # every role uses the REST API, so every role may read its description
+    ("can_get", "OpenApi"),
+    ("can_show", "SwaggerView"),
 ]  # reached from the user menu: no "Security" menu, which would be empty for them
 
 
@@ -82,6 +85,18 @@ class UserView(UserDBModelView):
     """FAB's user pages, saying yes or no instead of True or False."""
 
     formatters_columns = {"active": lambda v: str(lazy_gettext("Yes") if v else lazy_gettext("No"))}
+
+
+def _security_api(name: str):
+    """One of app/api/security_apis' classes, imported when FAB registers it (that module
+    imports the API base, which imports this one)."""
+
+    def get(self):
+        from app.api import security_apis
+
+        return getattr(security_apis, name)
+
+    return property(get)
 
 
 class ParcelDeskSecurityManager(SecurityManager):
@@ -129,6 +144,12 @@ class ParcelDeskSecurityManager(SecurityManager):
         return user
 
     userdbmodelview = UserView
+
+    role_api = _security_api("SecurityRoleApi")
+    user_api = _security_api("SecurityUserApi")
+    group_api = _security_api("SecurityGroupApi")
+    view_menu_api = _security_api("SecurityViewMenuApi")
+    permission_view_menu_api = _security_api("SecurityPermissionViewMenuApi")
 
     def sync_roles(self) -> None:
         self.add_role(self.auth_role_admin)

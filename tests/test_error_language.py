@@ -26,11 +26,11 @@ def test_api_refusals_follow_the_language(client, as_user, customer_id, session)
     before = session.query(Complaint).count()
     english = client.post("/api/v1/complaints/", json=future_complaint(customer_id),
                           headers=headers).get_json()
-    assert english["details"]["received_at"] == "cannot be in the future"
+    assert english["details"]["received_at"] == "cannot be more than 5 minutes in the future"
     fresh_locale()
     chinese = client.post("/api/v1/complaints/?_l_=zh", json=future_complaint(customer_id),
                           headers=headers).get_json()
-    assert chinese["details"]["received_at"] == "不能是将来的时间"
+    assert chinese["details"]["received_at"] == "不能晚于当前时间 5 分钟以上"
     assert chinese["message"] == "投诉未登记，请更正：received_at"
     assert session.query(Complaint).count() == before
     missing = client.post("/api/v1/complaints/999999/actions/claim?_l_=zh", headers=headers,

@@ -10,9 +10,12 @@ from app.api.visibility import current_actor
 from app.extensions import db
 from app.models import Team
 from app.services import queues
+from app.services import validation as v
 from app.services.complaints import complaint_json
 from app.services.errors import InvalidInput
 from app.timeutil import utcnow
+
+MAX_PAGE = 10_000
 
 
 class QueueApi(BaseApi):
@@ -30,12 +33,13 @@ class QueueApi(BaseApi):
         view = request.args.get("view", "mine")
         filters = queues.parse_filters(request.args)
         size = current_app.config["QUEUE_PAGE_SIZE"]
-        page = request.args.get("page", "0")
-        if not page.isdigit():
-            raise InvalidInput(gettext("page must be a whole number from 0"), field="page")
+        page = v.whole_number(request.args.get("page", "0"))
+        if page is None or not 0 <= page <= MAX_PAGE:
+            raise InvalidInput(gettext("page must be a whole number from 0 to %(max)s", max=MAX_PAGE),
+                               field="page")
         items = queues.queue(db.session, view, current_actor(), utcnow(), filters,
-                             limit=size, offset=int(page) * size)
-        return self.response(200, view=view, page=int(page),
+                             limit=size, offset=page * size)
+        return self.response(200, view=view, page=page,
                              result=[complaint_json(c) for c in items])
 
     @expose("/counts", methods=["GET"])

@@ -7,6 +7,7 @@ import threading
 
 from flask import Response, current_app, request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_babel import gettext
 
 from app.api.base import current_user_id
 from app.api.complaints import json_body
@@ -19,6 +20,7 @@ from app.policy.describe import diff_rules
 from app.services import simulation
 from app.services.errors import DomainError, InvalidInput
 from app.services.rule_testing import try_rules
+from app.services.validation import as_id
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -125,10 +127,9 @@ class RuleSetApi(BaseApi):
         """Rules added, removed, changed and moved between versions `from` and `to`."""
         numbers = {}
         for arg in ("from", "to"):
-            raw = request.args.get(arg, "")
-            if not raw.isdigit():
-                raise InvalidInput(f"'{arg}' must be a version number", field=arg)
-            numbers[arg] = int(raw)
+            numbers[arg] = as_id(request.args.get(arg, ""))
+            if numbers[arg] is None:
+                raise InvalidInput(gettext("'%(arg)s' must be a version number", arg=arg), field=arg)
         before = store.get_version(db.session, kind, numbers["from"])
         after = store.get_version(db.session, kind, numbers["to"])
         return self.response(200, kind=kind, **{"from": before.version, "to": after.version},

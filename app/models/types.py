@@ -6,6 +6,9 @@ from sqlalchemy import DateTime, TypeDecorator
 
 from app.timeutil import as_utc
 
+# The largest id, version or count a 32-bit integer column holds.
+MAX_ID = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC (SQLite keeps no offset) and always returns aware UTC."""

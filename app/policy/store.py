@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import RuleSetVersion, Team
+from app.models.types import MAX_ID
 from app.policy.catalog import DEFAULT_PARAMETERS, KINDS
 from app.policy.engine import CompiledRuleSet, compile_rules
 from app.policy.validation import validate_rules
@@ -64,6 +65,9 @@ def latest_versions(session: Session) -> dict[str, int]:
 def get_version(session: Session, kind: str, version: int | None = None) -> RuleSetVersion:
     check_kind(kind)
     query = select(RuleSetVersion).where(RuleSetVersion.kind == kind)
+    if version is not None and not (isinstance(version, int) and 1 <= version <= MAX_ID):
+        raise NotFound(gettext("no %(kind)s rule set version %(version)s", kind=kind,
+                               version=str(version)[:20]), field="version")
     if version is None:
         query = query.order_by(RuleSetVersion.version.desc()).limit(1)
     else:
@@ -192,6 +196,10 @@ def save_draft(session: Session, kind: str, author_id: int, rules, parameters=No
 
     if not isinstance(rules, list):
         raise InvalidInput(gettext("rules must be a list"), field="rules")
+    if based_on is not None and not (isinstance(based_on, int) and not isinstance(based_on, bool)
+                                     and 1 <= based_on <= MAX_ID):
+        raise InvalidInput(gettext("based_on must be a version number from 1 to %(max)s",
+                                   max=MAX_ID), field="based_on")
     draft = get_draft(session, kind, author_id) or RuleSetDraft(kind=kind, author_id=author_id)
     draft.rules, draft.parameters, draft.based_on = rules, parameters or {}, based_on
     session.add(draft)
@@ -209,8 +217,9 @@ def discard_draft(session: Session, kind: str, author_id: int) -> None:
 def rollback(session: Session, kind: str, version: int, *, comment: str,
              author_id: int | None = None) -> RuleSetVersion:
     """Publish an old version's rules as a new version (validated again: teams change)."""
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput(gettext("version must be a whole number"), field="version")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_ID:
+        raise InvalidInput(gettext("version must be a whole number from 1 to %(max)s", max=MAX_ID),
+                           field="version")
     old = get_version(session, kind, version)
     if not isinstance(comment, str) or not comment.strip():
         raise InvalidInput(gettext("a comment saying why is required"), field="comment")

@@ -32,18 +32,31 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _word(value) -> str | None:
+    """A name as given, when it is text; anything else (a list, an object) names nothing."""
+    return value if isinstance(value, str) else None
+
+
+def _shown(value) -> str:
+    """A value quoted in a message: short, whatever its JSON type."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _options(options, team_names) -> list:
     options = list(options)
     return list(team_names) if options == ["teams"] else options
 
 
 def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return gettext(" (did you mean '%(word)s'?)", word=close[0]) if close else ""
 
 
 def _unknown_value(value, options) -> str:
-    return (gettext("'%(value)s' is not one of the known values", value=value)
+    return (gettext("'%(value)s' is not one of the known values", value=_shown(value))
             + _did_you_mean(value, options))
 
 
@@ -90,17 +103,17 @@ def _check_conditions(problems, rule, path, node, variables, team_names):
             _check_conditions(problems, rule, f"{path}.{key}[{i}]", child, variables, team_names)
         return
     name = node.get("name")
-    if name not in variables:
-        problems.add(rule, f"{path}.name", gettext("unknown variable '%(name)s'", name=name)
+    if _word(name) not in variables:
+        problems.add(rule, f"{path}.name", gettext("unknown variable '%(name)s'", name=_shown(name))
                      + _did_you_mean(name, variables))
         return
     var = variables[name]
     operators = {op["name"]: op for op in var.type.get_all_operators()}
     op_name = node.get("operator")
-    if op_name not in operators:
+    if _word(op_name) not in operators:
         problems.add(rule, f"{path}.operator",
                      gettext("'%(operator)s' cannot be used with '%(name)s' (%(type)s); use "
-                             "one of: %(operators)s", operator=op_name, name=name,
+                             "one of: %(operators)s", operator=_shown(op_name), name=name,
                              type=var.type.name, operators=", ".join(sorted(operators))))
         return
     input_type = operators[op_name]["input_type"]
@@ -133,8 +146,8 @@ def _check_actions(problems, rule, path, actions, specs, team_names):
             problems.add(rule, apath, gettext("an action must be an object"))
             continue
         name = action.get("name")
-        if name not in specs:
-            problems.add(rule, f"{apath}.name", gettext("unknown action '%(name)s'", name=name)
+        if _word(name) not in specs:
+            problems.add(rule, f"{apath}.name", gettext("unknown action '%(name)s'", name=_shown(name))
                          + _did_you_mean(name, specs))
             continue
         params = action.get("params") or {}
@@ -162,9 +175,9 @@ def _check_actions(problems, rule, path, actions, specs, team_names):
                                                           low=f"{spec.low:g}", high=f"{spec.high:g}"))
             elif spec.field_type == FIELD_SELECT:
                 if value not in options:
-                    unknown = (gettext("unknown team '%(value)s'", value=value)
+                    unknown = (gettext("unknown team '%(value)s'", value=_shown(value))
                                if list(spec.options) == ["teams"]
-                               else gettext("unknown value '%(value)s'", value=value))
+                               else gettext("unknown value '%(value)s'", value=_shown(value)))
                     problems.add(rule, ppath, unknown + _did_you_mean(value, options))
             elif not isinstance(value, str) or not value.strip():
                 problems.add(rule, ppath, gettext("needs a text value"))
@@ -217,7 +230,8 @@ def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:
         elif name in seen:
             problems.add(label, f"{path}.name",
                          gettext("the name '%(name)s' is used by another rule", name=name))
-        seen.add(name)
+        else:
+            seen.add(name)
         for extra in set(rule) - RULE_KEYS:
             problems.add(label, f"{path}.{extra}", gettext("is not a rule field"))
         if "enabled" in rule and not isinstance(rule["enabled"], bool):

@@ -5,11 +5,13 @@ from sqlalchemy.orm import Session
 
 from app.models import Alert
 from app.services.errors import Conflict, NotFound
+from app.services.validation import as_id
 from app.timeutil import utcnow
 
 
 def _get(session: Session, alert_id) -> Alert:
-    alert = session.get(Alert, alert_id) if str(alert_id).isdigit() else None
+    number = as_id(alert_id)
+    alert = session.get(Alert, number) if number else None
     if alert is None:
         raise NotFound(gettext("no alert with id %(id)s", id=alert_id))
     return alert

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from app.models import Attachment, Complaint
+from app.services import validation as v
 from app.services.complaints import check_version, get_complaint
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.timeline import record_event
@@ -87,10 +88,10 @@ def attach_evidence(session: Session, complaint_id, actor, version, upload, *, m
     complaint = get_complaint(session, complaint_id, viewer=actor)
     actor.require(actor.is_member(complaint.team_id),
                   gettext("only the complaint's team can attach evidence"))
-    if not str(version or "").isdigit():
+    if v.as_id(version) is None:
         raise InvalidInput(gettext("send the complaint's version as form field 'version'"),
                            field="version")
-    check_version(complaint, int(version))
+    check_version(complaint, v.as_id(version))
     if complaint.status == "closed":
         raise Conflict(gettext("complaint %(number)s is closed", number=complaint.number),
                        field="status")

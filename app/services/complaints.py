@@ -17,7 +17,8 @@ EDITABLE = {"team", "level", "category", "description", "expected_outcome", "imp
 def get_complaint(session: Session, complaint_id, viewer=None) -> Complaint:
     """The complaint, if it exists and `viewer` (an access.Actor) may see it: to anyone
     else it does not exist (404), so that ids reveal nothing."""
-    complaint = session.get(Complaint, complaint_id) if str(complaint_id).isdigit() else None
+    number = v.as_id(complaint_id)
+    complaint = session.get(Complaint, number) if number else None
     if complaint is not None and viewer is not None and not viewer.can_see(complaint):
         complaint = None
     if complaint is None:
@@ -43,10 +44,10 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
         raise v.InvalidInput(gettext("The update must be a JSON object"))
     p = v.Problems()
     v.no_unknown(p, data, EDITABLE)
-    version = v.integer(p, data, "version", required=True, low=1)
+    version = v.integer(p, data, "version", required=True, low=1, high=v.MAX_ID)
     changes = {}
     if "team" in data:
-        team_id = v.integer(p, data, "team", low=1)
+        team_id = v.integer(p, data, "team", low=1, high=v.MAX_ID)
         team = session.get(Team, team_id) if team_id else None
         if team_id and team is None:
             p.add("team", gettext("no team with id %(id)s", id=team_id))

@@ -36,17 +36,18 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
         raise v.InvalidInput(gettext("The complaint must be a JSON object"))
     p = v.Problems()
     v.no_unknown(p, data, INTAKE_FIELDS)
-    customer_id = v.integer(p, data, "customer", required=True, low=1)
+    customer_id = v.integer(p, data, "customer", required=True, low=1, high=v.MAX_ID)
     customer = session.get(Customer, customer_id) if customer_id else None
     if customer_id and customer is None:
         p.add("customer", gettext("no customer with id %(id)s", id=customer_id))
-    team_id = v.integer(p, data, "team", low=1)
+    team_id = v.integer(p, data, "team", low=1, high=v.MAX_ID)
     team = session.get(Team, team_id) if team_id else None
     if team_id and team is None:
         p.add("team", gettext("no team with id %(id)s", id=team_id))
     received_at = v.moment(p, data, "received_at", default=now)
     if received_at and received_at > now + FUTURE_TOLERANCE:
-        p.add("received_at", gettext("cannot be in the future"))
+        p.add("received_at", gettext("cannot be more than %(minutes)s minutes in the future",
+                                     minutes=int(FUTURE_TOLERANCE.total_seconds() // 60)))
     fields = {
         "customer": customer,
         "team": team,

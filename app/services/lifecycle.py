@@ -7,7 +7,7 @@ A refused action changes nothing and says why (403 who, 409 state or version).
 
 import secrets
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext
@@ -86,7 +86,7 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
     step = STEPS[action]
     p = v.Problems()
     v.no_unknown(p, body, step.fields)
-    version = v.integer(p, body, "version", required=True, low=1)
+    version = v.integer(p, body, "version", required=True, low=1, high=v.MAX_ID)
     p.raise_if_any(gettext("The '%(action)s' action was not applied; please correct",
                            action=action))
     if c.status not in step.states:
@@ -185,13 +185,7 @@ def _propose_resolution(session, c, body, actor, now):
     text = v.text(p, body, "text", required=True, max_len=4000)
     amount = None
     if kind == "compensation":
-        raw = body.get("amount")
-        try:
-            amount = Decimal(str(raw))
-            if amount <= 0 or amount.as_tuple().exponent < -2:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            p.add("amount", gettext("compensation needs a positive amount with at most 2 decimals"))
+        amount = v.amount(p, body, "amount", required=True)
     elif body.get("amount") not in (None, 0):
         p.add("amount", gettext("only a compensation has an amount"))
     p.raise_if_any(gettext("The resolution was not proposed; please correct"))

@@ -26,6 +26,7 @@ from app.services.facts import (
     weighted_score,
 )
 from app.services.figures import scope_figures
+from app.services.validation import parse_moment
 from app.timeutil import utcnow
 
 INTAKE_KINDS = ("grading", "routing", "sla")
@@ -34,17 +35,12 @@ MAX_DAYS = 366
 
 
 def _period(since, days, now) -> datetime:
-    if since:
-        if isinstance(since, str):
-            try:
-                since = datetime.fromisoformat(since.replace("Z", "+00:00"))
-            except ValueError as exc:
-                raise InvalidInput(gettext("since must be an ISO 8601 date"), field="since") from exc
-        if since.tzinfo is None:
-            from app.timeutil import as_utc
-
-            since = as_utc(since)
-        return since
+    if since is not None and since != "":
+        start = parse_moment(since)
+        if start is None or start > now:
+            raise InvalidInput(gettext("since must be an ISO 8601 date between 2000-01-01 and now"),
+                               field="since")
+        return start
     if days is None:
         days = 30
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:

@@ -13,6 +13,7 @@ from app.services.access import actor_for
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
+from app.services.validation import whole_number
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.fields import choice_field, optional_datetime_field
@@ -57,14 +58,10 @@ def form_to_action(form) -> dict:
         if key == "csrf_token" or value == "":
             continue
         if key in ("version", "user", "satisfaction"):
-            body[key] = int(value) if value.lstrip("-").isdigit() else value
+            number = whole_number(value)
+            body[key] = value if number is None else number
         elif key == "reached":
             body[key] = value == "yes"
-        elif key == "amount":
-            try:
-                body[key] = float(value)
-            except ValueError:
-                body[key] = value
         else:
             body[key] = value
     return body
