@@ -24,8 +24,8 @@ lint: $(VENV)/.installed
 
 # Re-extract strings, merge them into the Chinese catalogue, compile it.
 i18n: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _ -o /tmp/parceldesk.pot .
-	$(VENV)/bin/pybabel update -i /tmp/parceldesk.pot -d app/translations -l zh --no-fuzzy-matching
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _ -o $(VENV)/parceldesk.pot .
+	$(VENV)/bin/pybabel update -i $(VENV)/parceldesk.pot -d app/translations -l zh --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d app/translations
 
 # The main pages in English and Chinese, against a fresh demo database, into docs/screenshots/.
