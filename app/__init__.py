@@ -7,6 +7,7 @@ from flask import Flask, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 
 from app.extensions import db, migrate
+from app.forgery import exempt, init_forgery_protection
 from app.services.errors import DomainError
 from config import BASE_DIR, load_config
 
@@ -24,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    init_forgery_protection(app)
     # render_as_batch lets Alembic alter tables on SQLite too.
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
 
@@ -39,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from app.public import bp as public_pages
 
+    exempt(public_pages)  # the survey is authorised by its secret address, not a cookie
     app.register_blueprint(public_pages)
     from app.cli import register_cli
 

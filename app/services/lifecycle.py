@@ -11,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import gettext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Complaint, SurveyToken, Team
+from app.models import Complaint, ComplaintEvent, SurveyToken, Team
 from app.models.choices import STATUSES
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
@@ -30,6 +31,7 @@ RESOLUTION_KINDS = ("apology", "compensation", "redelivery", "rectification", "p
                     "explanation")
 OPEN_WORK = {"assigned", "in_progress", "reopened"}
 NOT_CLOSED = set(STATUSES) - {"closed"}
+TEXT_MAX = 4000  # notes, messages, reasons, comments, resolution texts
 
 
 class Step:
@@ -182,7 +184,7 @@ def _propose_resolution(session, c, body, actor, now):
     actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can propose"))
     p = v.Problems()
     kind = v.one_of(p, body, "kind", list(RESOLUTION_KINDS), required=True)
-    text = v.text(p, body, "text", required=True, max_len=4000)
+    text = v.text(p, body, "text", required=True, max_len=TEXT_MAX)
     amount = None
     if kind == "compensation":
         raw = body.get("amount")
@@ -207,8 +209,18 @@ def _approve_resolution(session, c, body, actor, now):
         raise Conflict(gettext("there is no proposed resolution to approve"), field="resolution")
     if c.resolution_approved_at:
         raise Conflict(gettext("the resolution is already approved"), field="resolution")
+    if _proposer_id(session, c) == actor.id:  # four eyes: money needs a second person
+        raise Conflict(gettext("you proposed this resolution; another lead must approve it"),
+                       field="resolution")
     c.resolution_approved_by_id, c.resolution_approved_at = actor.id, now
     return {"kind": c.resolution_kind, "comment": _text(body, "comment")}
+
+
+def _proposer_id(session, c) -> int | None:
+    return session.execute(
+        select(ComplaintEvent.actor_id)
+        .where(ComplaintEvent.complaint_id == c.id, ComplaintEvent.kind == "propose_resolution")
+        .order_by(ComplaintEvent.id.desc()).limit(1)).scalar()
 
 
 def _resolve(session, c, body, actor, now):
@@ -284,6 +296,7 @@ def _reopen(session, c, body, actor, now):
 
 
 def _text(body, field, required=False):
+    """A free-text field, refused when longer than TEXT_MAX: never cut."""
     value = body.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -291,4 +304,8 @@ def _text(body, field, required=False):
         return None
     if not isinstance(value, str):
         raise InvalidInput(gettext("%(field)s must be text", field=field), field=field)
-    return value.strip()[:4000]
+    value = value.strip()
+    if len(value) > TEXT_MAX:
+        raise InvalidInput(gettext("%(field)s has %(length)s characters; the limit is %(limit)s",
+                                   field=field, length=len(value), limit=TEXT_MAX), field=field)
+    return value

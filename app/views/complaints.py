@@ -3,17 +3,26 @@ from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import inspect as sa_inspect
+from wtforms.validators import DataRequired, Length
 
-from app.api.visibility import VISIBLE
+from app.api.visibility import VISIBLE, VISIBLE_THROUGH_COMPLAINT
 from app.extensions import db
 from app.models import Attachment, Complaint, ComplaintEvent
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.access import actor_for
-from app.services.complaints import decisions_of
+from app.services.complaints import (
+    CORRECTABLE,
+    DESCRIPTION_MAX,
+    EXPECTED_OUTCOME_MAX,
+    check_edit,
+    decisions_of,
+)
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
+from app.services.timeline import record_event
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.complaint_page import available_actions, linked, sla_strip
@@ -25,6 +34,7 @@ class ComplaintEventView(DomainModelView):
 
     datamodel = SQLAInterface(ComplaintEvent)
     class_permission_name = "Complaint"
+    base_filters = VISIBLE_THROUGH_COMPLAINT
     list_columns = ["at", "kind", "actor", "details"]
     base_order = ("at", "asc")
     include_route_methods = {"list"}
@@ -33,6 +43,7 @@ class ComplaintEventView(DomainModelView):
 class ComplaintAttachmentView(DomainModelView):
     datamodel = SQLAInterface(Attachment)
     class_permission_name = "Complaint"
+    base_filters = VISIBLE_THROUGH_COMPLAINT
     list_columns = ["filename", "kind", "size", "uploaded_at"]
     include_route_methods = {"list"}
 
@@ -135,7 +146,15 @@ class ComplaintView(DomainModelView):
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
     }
-    edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
+    edit_columns = list(CORRECTABLE)  # per role: services.complaints.editable_fields
+    edit_form_extra_fields = {
+        "category": choice_field(_("Category"), CATEGORIES),
+        "impact": choice_field(_("Impact"), IMPACTS),
+    }
+    validators_columns = {
+        "description": [DataRequired(), Length(max=DESCRIPTION_MAX)],
+        "expected_outcome": [Length(max=EXPECTED_OUTCOME_MAX)],
+    }
     show_fieldsets = [
         (_("Complaint"), {"fields": [
             "number", "customer", "channel", "received_at", "waybill_no", "service_type",
@@ -179,17 +198,13 @@ class ComplaintView(DomainModelView):
     @has_access
     def act(self, pk, name):
         """The page's action buttons: the same service as the API."""
-        try:
-            if current_app.config.get("WTF_CSRF_ENABLED", True):
-                validate_csrf(request.form.get("csrf_token"))
+        try:  # the CSRF token was checked before this view (app/forgery.py)
             actor = actor_for(db.session, g.user)
             if name == "attach":
                 _attach_from_form(pk, actor)
             else:
                 perform(db.session, pk, name, form_to_action(request.form), actor)
             flash(_("Done: %(action)s", action=name.replace("_", " ")), "success")
-        except ValidationError:
-            flash(_("The form expired; please try again."), "danger")
         except DomainError as exc:
             db.session.rollback()
             if exc.status == 404:
@@ -201,6 +216,36 @@ class ComplaintView(DomainModelView):
             session[REFUSED_FORM] = {"action": name, "values": {
                 k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}}
         return redirect(url_for(".show", pk=pk))
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        """FAB's edit form, refused (with the reason) to those who may not edit it."""
+        complaint = self.datamodel.get(pk, self._base_filters)
+        if complaint is None:
+            abort(404)
+        try:
+            check_edit(actor_for(db.session, g.user), complaint, ())
+        except DomainError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for(".show", pk=pk))
+        return super().edit(pk)
+
+    def pre_update(self, item):
+        """Only the editable fields, and the change on the timeline as over the API."""
+        state = sa_inspect(item)
+        diff = {}
+        for name in self.edit_columns:
+            history = state.attrs[name].history
+            if history.has_changes():
+                diff[name] = [(history.deleted or [None])[0], (history.added or [None])[0]]
+        try:
+            check_edit(actor_for(db.session, g.user), item, diff)
+        except DomainError:
+            db.session.rollback()  # nothing of the refused form stays in the session
+            raise
+        if diff:
+            record_event(db.session, item, "edited", actor_id=g.user.id, details=diff)
 
     @action("claim_selected", _("Claim"), _("Claim the selected complaints?"), "fa-hand-paper-o")
     def claim_selected(self, items):
