@@ -62,6 +62,8 @@ def test_timeline_and_attachment_lists_show_only_visible_complaints(client, sess
     # the tabs under a complaint's page: the other team cannot open the page at all
     login(client, "agent")
     assert client.get(f"/complaintview/show/{claims.id}").status_code == 404
+    # FAB's generic file download (no visibility rule) is not served
+    assert client.get("/complaintattachmentview/download/x.pdf").status_code == 404
 
 
 def test_list_actions_act_only_on_visible_rows(client, session, customer_id):

@@ -43,6 +43,8 @@ class DomainModelView(ModelView):
         "active": yes_no, "enabled": yes_no,
     }
     page_size = 25
+    # FAB's /download/<file> serves its upload folder to any reader; we store no files there
+    exclude_route_methods = {"download"}
 
     # FAB answers list actions on GET at /action/<name>/<pk> and reads the chosen rows
     # without the view's base filters; here actions are POST only (the CSRF token is
