@@ -282,3 +282,43 @@ def test_notes_check_the_version_but_do_not_move_it(client, session, as_user, cu
     texts = [e.details.get("text") for e in
              session.query(ComplaintEvent).filter_by(complaint_id=c.id, kind="note")]
     assert texts == ["first note", "second note, written at the same version"]
+
+
+def test_a_lead_transfers_a_misrouted_complaint_with_a_reason(client, session, as_user,
+                                                              customer_id):
+    """What replaces re-routing by edit: the `transfer` action, a lead's, with a reason."""
+    c = new_complaint(session, customer_id)
+    finance = session.query(Team).filter_by(name="Finance").one()
+    assert act(client, as_user("agent"), c.id, "claim", version=1).status_code == 200
+    refused = act(client, as_user("agent"), c.id, "transfer", version=2, team=finance.id,
+                  reason="a fee dispute")
+    assert refused.status_code == 403 and "lead" in refused.get_json()["message"]
+    no_reason = act(client, as_user("lead"), c.id, "transfer", version=2, team=finance.id)
+    assert no_reason.status_code == 400 and no_reason.get_json()["field"] == "reason"
+    moved = act(client, as_user("lead"), c.id, "transfer", version=2, team=finance.id,
+                reason="a fee dispute, not a delay")
+    assert moved.status_code == 200, moved.get_json()
+    body = moved.get_json()["result"]
+    assert body["team"]["name"] == "Finance" and body["assignee"] is None
+    assert body["status"] == "new" and body["version"] == 3
+    session.expire_all()
+    event = [e for e in session.get(Complaint, c.id).events if e.kind == "transfer"][-1]
+    assert event.details == {"from": "Logistics Delivery", "to": "Finance",
+                             "reason": "a fee dispute, not a delay"}
+    # the old team no longer sees it
+    assert client.get(f"/api/v1/complaints/{c.id}", headers=as_user("agent")).status_code == 404
+
+
+def test_transfer_on_the_complaint_page(client, session, customer_id):
+    c = new_complaint(session, customer_id)
+    finance = session.query(Team).filter_by(name="Finance").one()
+    login(client, "lead")
+    page = client.get(f"/complaintview/show/{c.id}").get_data(as_text=True)
+    assert "action-transfer" in page and f'value="{finance.id}"' in page
+    client.post(f"/complaintview/act/{c.id}/transfer", data={
+        "version": str(c.version), "team": str(finance.id), "reason": "fee dispute"})
+    session.expire_all()
+    assert session.get(Complaint, c.id).team_id == finance.id
+    client.get("/logout/")
+    login(client, "agent2")
+    assert client.get(f"/complaintview/show/{c.id}").status_code == 404

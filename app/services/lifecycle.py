@@ -45,6 +45,7 @@ class Step:
 STEPS = {
     "claim": Step({"new", "assigned", "reopened"}),
     "assign": Step({"new", "assigned", "in_progress", "waiting_customer", "reopened"}, {"user"}),
+    "transfer": Step({"new", "assigned", "in_progress", "reopened"}, {"team", "reason"}),
     "respond": Step(OPEN_WORK, {"message"}),
     "note": Step(NOT_CLOSED, {"text", "message"}),
     "wait_customer": Step({"in_progress"}, {"reason"}),
@@ -140,6 +141,27 @@ def _assign(session, c, body, actor, now):
     if c.status == "new":
         c.status = "assigned"
     return {"assignee": member.username, "previous": previous}
+
+
+def _transfer(session, c, body, actor, now):
+    """A lead hands a misrouted complaint to another team, saying why; the new team's
+    lead assigns it. The due times stay: the customer's clock does not restart."""
+    actor.require(actor.leads(c.team_id),
+                  gettext("only the team's lead can transfer a complaint to another team"))
+    p = v.Problems()
+    team_id = v.integer(p, body, "team", low=1, high=2**31 - 1, required=True)
+    reason = v.text(p, body, "reason", required=True, max_len=TEXT_MAX)
+    team = session.get(Team, team_id) if team_id else None
+    if team_id and (team is None or not team.active):
+        p.add("team", gettext("no active team with id %(id)s", id=team_id))
+    elif team is not None and team.id == c.team_id:
+        p.add("team", gettext("the complaint is already with this team"))
+    p.raise_if_any(gettext("The complaint was not transferred; please correct"))
+    previous = c.team.name if c.team else None
+    c.team_id, c.assignee_id = team.id, None
+    if c.status == "assigned":
+        c.status = "new"
+    return {"from": previous, "to": team.name, "reason": reason}
 
 
 def _respond(session, c, body, actor, now):

@@ -3,7 +3,8 @@ linked complaints."""
 
 from sqlalchemy import select
 
-from app.models import Complaint
+from app.models import Complaint, Team
+from app.services.access import actor_for
 from app.services.lifecycle import STEPS, needs_approval
 from app.services.sla import stage
 from app.timeutil import to_office, utcnow
@@ -53,6 +54,14 @@ def available_actions(c: Complaint) -> list[str]:
     if c.status != "closed":
         actions.append("attach")
     return actions
+
+
+def transfer_targets(session, c: Complaint, user) -> list[Team]:
+    """The active teams a lead of the complaint's team may transfer it to."""
+    if not actor_for(session, user).leads(c.team_id):
+        return []
+    return list(session.execute(select(Team).where(Team.active.is_(True), Team.id != c.team_id)
+                                .order_by(Team.name)).scalars())
 
 
 def linked(session, c: Complaint) -> list[Complaint]:

@@ -25,7 +25,7 @@ from app.services.lifecycle import RESOLUTION_KINDS, perform
 from app.services.timeline import record_event
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
-from app.views.complaint_page import available_actions, linked, sla_strip
+from app.views.complaint_page import available_actions, linked, sla_strip, transfer_targets
 from app.views.fields import choice_field, optional_datetime_field
 
 
@@ -96,7 +96,7 @@ def form_to_action(form) -> dict:
     for key, value in form.items():
         if key == "csrf_token" or value == "":
             continue
-        if key in ("version", "user", "satisfaction"):
+        if key in ("version", "user", "satisfaction", "team"):
             body[key] = int(value) if value.lstrip("-").isdigit() else value
         elif key == "reached":
             body[key] = value == "yes"
@@ -190,6 +190,7 @@ class ComplaintView(DomainModelView):
             actions=available_actions(complaint), strip=sla_strip(complaint),
             **refused_form_helpers(session.pop(REFUSED_FORM, None)),
             linked=linked(db.session, complaint), csrf=generate_csrf(),
+            teams=transfer_targets(db.session, complaint, g.user),
             resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
             stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
         )
