@@ -125,3 +125,19 @@ def test_pages_give_scripts_the_token(client):
     assert token_of(page)
     script = client.get("/static/policy-editor.js").get_data(as_text=True)
     assert "X-CSRFToken" in script
+
+
+def test_the_customer_survey_needs_no_cookie_token(client, session, customer_id):
+    """Authorised by the secret in its address: a customer's mail client has no session."""
+    from datetime import timedelta
+
+    from app.models import SurveyToken
+    from app.timeutil import utcnow
+
+    c = logistics_complaint(session, customer_id)
+    session.add(SurveyToken(token="t" * 32, complaint_id=c.id, created_at=utcnow(),
+                            expires_at=utcnow() + timedelta(days=3)))
+    session.commit()
+    assert client.post(f"/survey/{'t' * 32}", data={"score": "4"}).status_code == 200
+    session.expire_all()
+    assert session.query(SurveyToken).one().score == 4
