@@ -322,3 +322,19 @@ def test_transfer_on_the_complaint_page(client, session, customer_id):
     client.get("/logout/")
     login(client, "agent2")
     assert client.get(f"/complaintview/show/{c.id}").status_code == 404
+
+
+def test_publish_comments_and_file_names_are_refused_when_too_long(client, session, as_user,
+                                                                   customer_id):
+    editor = as_user("editor")
+    rules = client.get("/api/v1/rulesets/routing", headers=editor).get_json()["rules"]
+    r = client.post("/api/v1/rulesets/routing/versions", headers=editor,
+                    json={"rules": rules, "comment": "c" * 2001})
+    assert r.status_code == 400 and "2000" in r.get_json()["message"], r.get_json()
+    r = client.post("/api/v1/rulesets/routing/rollback", headers=editor,
+                    json={"version": 1, "comment": "c" * 2000})
+    assert r.status_code == 400 and r.get_json()["field"] == "comment"
+    c = new_complaint(session, customer_id)
+    r = client.post(f"/api/v1/complaints/{c.id}/attachments", headers=as_user("agent"),
+                    data={"file": (io.BytesIO(b"%PDF"), "n" * 300 + ".pdf"), "version": 1})
+    assert r.status_code == 400 and "255" in r.get_json()["message"]
