@@ -66,6 +66,38 @@ def test_timeline_and_attachment_lists_show_only_visible_complaints(client, sess
     assert client.get("/complaintattachmentview/download/x.pdf").status_code == 404
 
 
+def test_every_complaint_address_is_closed_to_another_team(client, session, as_user,
+                                                          customer_id):
+    claims = new_complaint(session, customer_id, category="damage")
+    cid, agent = claims.id, as_user("agent")
+    api = [client.get(f"/api/v1/complaints/{cid}", headers=agent),
+           client.get(f"/api/v1/complaints/{cid}/events", headers=agent),
+           client.get(f"/api/v1/complaints/{cid}/decisions", headers=agent),
+           client.put(f"/api/v1/complaints/{cid}", headers=agent,
+                      json={"version": 1, "description": "x"}),
+           act(client, agent, cid, "note", version=1, text="x"),
+           client.post(f"/api/v1/complaints/{cid}/actions/attach", headers=agent,
+                       data={"file": (io.BytesIO(b"%PDF"), "a.pdf"), "version": 1}),
+           client.post(f"/api/v1/complaints/{cid}/attachments", headers=agent,
+                       data={"file": (io.BytesIO(b"%PDF"), "a.pdf"), "version": 1})]
+    assert [r.status_code for r in api] == [404] * len(api)
+    listed = client.get("/api/v1/complaints/", headers=agent).get_json()
+    assert cid not in listed["ids"]
+    login(client, "agent")
+    pages = [client.get(f"/complaintview/show/{cid}"), client.get(f"/complaintview/edit/{cid}"),
+             client.post(f"/complaintview/act/{cid}/note", data={"version": "1", "text": "x"})]
+    assert [r.status_code for r in pages] == [404] * len(pages)
+    for url in (f"/complainteventview/list/?_flt_0_complaint={cid}",
+                f"/complaintattachmentview/list/?_flt_0_complaint={cid}",
+                f"/customercomplaintsview/list/?_flt_0_customer={customer_id}",
+                f"/teamcomplaintsview/list/?_flt_0_team={claims.team_id}",
+                "/complaintview/list/", "/work/team"):
+        page = client.get(url).get_data(as_text=True)
+        assert claims.number not in page and "registered" not in page, url
+    session.expire_all()
+    assert session.query(ComplaintEvent).filter_by(complaint_id=cid, kind="note").count() == 0
+
+
 def test_list_actions_act_only_on_visible_rows(client, session, customer_id):
     claims = new_complaint(session, customer_id, category="damage")
     login(client, "agent")

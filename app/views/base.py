@@ -79,5 +79,7 @@ class RelatedComplaintsView(DomainModelView):
     class_permission_name = "Complaint"
     list_title = _("Complaints")
     base_filters = VISIBLE
+    # not FAB's default (every column): a "repeat of" filter would list every complaint
+    search_columns = ["number", "channel", "category", "level", "status", "received_at"]
     base_order = ("received_at", "desc")
     include_route_methods = {"list", "show"}

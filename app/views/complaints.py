@@ -35,6 +35,8 @@ class ComplaintEventView(DomainModelView):
     datamodel = SQLAInterface(ComplaintEvent)
     class_permission_name = "Complaint"
     base_filters = VISIBLE_THROUGH_COMPLAINT
+    # FAB's search form would list every complaint in a "complaint" filter
+    search_columns = ["at", "kind"]
     list_columns = ["at", "kind", "actor", "details"]
     base_order = ("at", "asc")
     include_route_methods = {"list"}
@@ -44,6 +46,7 @@ class ComplaintAttachmentView(DomainModelView):
     datamodel = SQLAInterface(Attachment)
     class_permission_name = "Complaint"
     base_filters = VISIBLE_THROUGH_COMPLAINT
+    search_columns = ["filename", "kind", "uploaded_at"]
     list_columns = ["filename", "kind", "size", "uploaded_at"]
     include_route_methods = {"list"}
 
