@@ -175,9 +175,15 @@ def test_edit_form_offers_only_editable_fields_and_records_the_change(client, se
     form = client.get(f"/complaintview/edit/{c.id}").get_data(as_text=True)
     assert 'id="description"' in form
     assert 'id="level"' not in form and 'id="team"' not in form
-    client.post(f"/complaintview/edit/{c.id}", data={
-        "category": "delay", "impact": "individual", "description": "late, box wet",
-        "expected_outcome": "", "level": "1", "team": str(finance.id)})
+    assert f'id="seen_version" name="seen_version" type="hidden" value="{c.version}"' in form
+    typed = {"category": "delay", "impact": "individual", "description": "late, box wet",
+             "expected_outcome": "", "level": "1", "team": str(finance.id)}
+    stale = client.post(f"/complaintview/edit/{c.id}", data={**typed, "seen_version": "0"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "has changed since you loaded it" in stale
+    session.expire_all()
+    assert session.get(Complaint, c.id).description == "late"
+    client.post(f"/complaintview/edit/{c.id}", data={**typed, "seen_version": str(c.version)})
     session.expire_all()
     fresh = session.get(Complaint, c.id)
     assert fresh.description == "late, box wet"

@@ -5,6 +5,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import inspect as sa_inspect
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
 from app.api.visibility import VISIBLE, VISIBLE_THROUGH_COMPLAINT
@@ -17,6 +18,7 @@ from app.services.complaints import (
     DESCRIPTION_MAX,
     EXPECTED_OUTCOME_MAX,
     check_edit,
+    check_version,
     decisions_of,
 )
 from app.services.errors import DomainError
@@ -149,8 +151,10 @@ class ComplaintView(DomainModelView):
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
     }
-    edit_columns = list(CORRECTABLE)  # per role: services.complaints.editable_fields
+    # per role: services.complaints.editable_fields; the form names the version it edits
+    edit_columns = [*CORRECTABLE, "seen_version"]
     edit_form_extra_fields = {
+        "seen_version": HiddenField(),
         "category": choice_field(_("Category"), CATEGORIES),
         "impact": choice_field(_("Impact"), IMPACTS),
     }
@@ -235,16 +239,23 @@ class ComplaintView(DomainModelView):
             return redirect(url_for(".show", pk=pk))
         return super().edit(pk)
 
+    def prefill_form(self, form, pk):
+        form.seen_version.data = self.datamodel.get(pk).version
+
     def pre_update(self, item):
-        """Only the editable fields, and the change on the timeline as over the API."""
+        """Only the editable fields, at the version the form showed, and the change on the
+        timeline as over the API."""
         state = sa_inspect(item)
         diff = {}
-        for name in self.edit_columns:
+        for name in CORRECTABLE:
             history = state.attrs[name].history
             if history.has_changes():
                 diff[name] = [(history.deleted or [None])[0], (history.added or [None])[0]]
         try:
-            check_edit(actor_for(db.session, g.user), item, diff)
+            with db.session.no_autoflush:  # a flush would move the version being checked
+                seen = request.form.get("seen_version", "")
+                check_version(item, int(seen) if seen.isdigit() and len(seen) < 10 else None)
+                check_edit(actor_for(db.session, g.user), item, diff)
         except DomainError:
             db.session.rollback()  # nothing of the refused form stays in the session
             raise
