@@ -133,6 +133,11 @@ def load_config() -> dict:
             "zh": {"flag": "cn", "name": "简体中文"},
         },
         "WTF_CSRF_ENABLED": _bool("WTF_CSRF_ENABLED", True),
+        # no session cookie on another site's forms; over HTTPS only in production
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
         "JWT_ACCESS_TOKEN_EXPIRES": _int("JWT_ACCESS_TOKEN_EXPIRES", 3600),
         "RATELIMIT_ENABLED": False,  # FAB's in-memory limiter; sign-ins are limited below
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),

@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError
 from app.api.input_checks import init_input_checks
 from app.database import configure_engine
 from app.extensions import db, migrate
+from app.forgery import exempt, init_forgery_protection
 from app.requestlog import init_request_log
 from app.services.errors import DomainError
 from config import BASE_DIR, ConfigError, load_config
@@ -40,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                           "postgresql+psycopg://user:password@host:5432/database") from None
     with app.app_context():
         configure_engine(db.engine, busy_timeout_seconds=app.config["SQLITE_BUSY_TIMEOUT"])
+    init_forgery_protection(app)
     # render_as_batch lets Alembic alter tables on SQLite too.
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
 
@@ -55,6 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from app.public import bp as public_pages
 
+    exempt(public_pages)  # the survey is authorised by its secret address, not a cookie
     app.register_blueprint(public_pages)
     from app.cli import register_cli
 

@@ -125,11 +125,18 @@ def database_uri(backend, templates, tmp_path, request):
 
 
 @pytest.fixture
-def app(database_uri, tmp_path):
+def app_overrides() -> dict:
+    """Settings a test module changes for its apps (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_uri, tmp_path, app_overrides):
     from app import create_app
     from app.extensions import db
 
-    application = create_app(app_settings(database_uri, str(tmp_path / "instance")))
+    application = create_app({**app_settings(database_uri, str(tmp_path / "instance")),
+                              **app_overrides})
 
     def fresh_identity():
         # The test keeps one app context open, and Flask reuses it for every request, so

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import Complaint, Team
+from app.models import Complaint
 
 
 def valid(customer_id, **extra):
@@ -102,22 +102,21 @@ def test_unknown_complaint_is_404(client, as_user):
 
 
 def test_edit_requires_current_version(client, as_user, customer_id, session):
-    headers = as_user("admin")  # moves it to another team, which an agent would then not see
+    headers = as_user("admin")
     cid = client.post("/api/v1/complaints/", json=valid(customer_id),
                       headers=headers).get_json()["id"]
-    team = session.query(Team).filter_by(name="Finance").one()
-    resp = client.put(f"/api/v1/complaints/{cid}", json={"team": team.id, "version": 1},
+    resp = client.put(f"/api/v1/complaints/{cid}", json={"impact": "group", "version": 1},
                       headers=headers)
     assert resp.status_code == 200, resp.get_json()
-    assert resp.get_json()["result"]["team"]["name"] == "Finance"
+    assert resp.get_json()["result"]["impact"] == "group"
     assert resp.get_json()["result"]["version"] == 2
-    stale = client.put(f"/api/v1/complaints/{cid}", json={"level": 5, "version": 1},
+    stale = client.put(f"/api/v1/complaints/{cid}", json={"category": "damage", "version": 1},
                        headers=headers)
     assert stale.status_code == 409
     assert "version" in stale.get_json()["message"]
     session.expire_all()
-    assert session.get(Complaint, cid).level != 5
-    missing = client.put(f"/api/v1/complaints/{cid}", json={"level": 4}, headers=headers)
+    assert session.get(Complaint, cid).category != "damage"
+    missing = client.put(f"/api/v1/complaints/{cid}", json={"impact": "wide"}, headers=headers)
     assert missing.status_code == 400 and "version" in missing.get_json()["details"]
 
 
@@ -125,12 +124,13 @@ def test_timeline_records_registration_and_edits(client, as_user, customer_id):
     headers = as_user("agent")
     cid = client.post("/api/v1/complaints/", json=valid(customer_id),
                       headers=headers).get_json()["id"]
-    client.put(f"/api/v1/complaints/{cid}", json={"level": 4, "version": 1}, headers=headers)
+    client.put(f"/api/v1/complaints/{cid}", json={"impact": "group", "version": 1},
+               headers=headers)
     events = client.get(f"/api/v1/complaints/{cid}/events", headers=headers).get_json()["result"]
     kinds = [e["kind"] for e in events]
     assert kinds[0] == "registered" and kinds[-1] == "edited"
     assert {"routed", "sla_started"} <= set(kinds)
-    assert events[-1]["details"]["level"][1] == 4
+    assert events[-1]["details"]["impact"] == ["individual", "group"]
     assert events[-1]["actor"] == "agent"
 
 
@@ -139,17 +139,18 @@ def test_evidence_upload_limits(client, as_user, customer_id, app):
     cid = client.post("/api/v1/complaints/", json=valid(customer_id),
                       headers=headers).get_json()["id"]
     ok = client.post(f"/api/v1/complaints/{cid}/attachments", headers=headers,
-                     data={"file": (io.BytesIO(b"\x89PNG fake image"), "box.png")})
+                     data={"file": (io.BytesIO(b"\x89PNG fake image"), "box.png"), "version": 1})
     assert ok.status_code == 201, ok.get_json()
     assert ok.get_json()["result"]["kind"] == "photo"
     bad_type = client.post(f"/api/v1/complaints/{cid}/attachments", headers=headers,
-                           data={"file": (io.BytesIO(b"MZ"), "tool.exe")})
+                           data={"file": (io.BytesIO(b"MZ"), "tool.exe"), "version": 1})
     assert bad_type.status_code == 400 and bad_type.get_json()["field"] == "file"
     app.config["ATTACHMENT_MAX_BYTES"] = 10
     too_big = client.post(f"/api/v1/complaints/{cid}/attachments", headers=headers,
-                          data={"file": (io.BytesIO(b"x" * 11), "note.txt")})
+                          data={"file": (io.BytesIO(b"x" * 11), "note.txt"), "version": 1})
     assert too_big.status_code == 400 and "limit" in too_big.get_json()["message"]
-    missing = client.post(f"/api/v1/complaints/{cid}/attachments", headers=headers, data={})
+    missing = client.post(f"/api/v1/complaints/{cid}/attachments", headers=headers,
+                          data={"version": 1})
     assert missing.status_code == 400
     stored = list((Path(app.instance_path) / "attachments").iterdir())
     assert len(stored) == 1  # refused files leave nothing behind

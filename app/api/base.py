@@ -59,6 +59,10 @@ class DomainRestApi(ModelRestApi):
     def put_headless(self, pk):
         return super().put_headless(pk)
 
+    @domain_errors
+    def delete_headless(self, pk):
+        return super().delete_headless(pk)
+
 
 def current_user():
     """The signed-in user, whether by browser session or JWT."""

@@ -10,8 +10,9 @@ from app.extensions import db
 from app.models import Complaint
 from app.security import REST_API_METHODS
 from app.services.allowed import allowed_actions
-from app.services.attachments import add_attachment, attach_evidence
+from app.services.attachments import attach_evidence
 from app.services.complaints import (
+    CORRECTABLE,
     complaint_json,
     decision_json,
     decisions_of,
@@ -55,7 +56,7 @@ class ComplaintApi(DomainRestApi):
     list_columns = show_columns = PLAIN_COLUMNS + REF_COLUMNS
     # add/edit go through the services below; these only describe the schema.
     add_columns = ["customer", "channel", "category", "description"]
-    edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
+    edit_columns = list(CORRECTABLE)  # per role: services.complaints.editable_fields
     search_columns = [
         "number", "channel", "category", "level", "status", "team", "customer", "region",
         "waybill_no", "received_at", "assignee", "service_type",
@@ -76,8 +77,7 @@ class ComplaintApi(DomainRestApi):
 
     @domain_errors
     def put_headless(self, pk):
-        complaint = update_complaint(db.session, pk, json_body(), actor_id=current_user_id(),
-                                     viewer=current_actor())
+        complaint = update_complaint(db.session, pk, json_body(), actor=current_actor())
         return self.response(200, result=complaint_json(complaint))
 
     @expose("/<pk>/events", methods=["GET"])
@@ -123,16 +123,13 @@ class ComplaintApi(DomainRestApi):
     @safe
     @domain_errors
     def attach(self, pk):
-        """Upload one evidence file (multipart field `file`)."""
-        upload = request.files.get("file")
-        if upload is None:
-            raise InvalidInput(gettext("send the evidence as multipart form field 'file'"), field="file")
-        get_complaint(db.session, pk, viewer=current_actor())
-        attachment = add_attachment(
-            db.session, int(pk), upload.filename, upload.read(),
+        """Upload one evidence file (multipart `file` and `version`): the `attach` action."""
+        attachment = attach_evidence(
+            db.session, pk, current_actor(), request.form.get("version"),
+            request.files.get("file"),
+            missing_file=gettext("send the evidence as multipart form field 'file'"),
             instance_path=current_app.instance_path,
-            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor_id=current_user_id(),
-        )
+            max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"])
         return self.response(201, id=attachment.id, result={
             "filename": attachment.filename, "kind": attachment.kind, "size": attachment.size,
         })

@@ -2,10 +2,12 @@ from marshmallow import ValidationError, validate
 
 from app.api.base import DomainInterface as SQLAInterface
 from app.api.base import DomainRestApi
+from app.extensions import db
 from app.models import Team
 from app.models.choices import ASSIGNMENT_METHODS
 from app.services.calendar import check_calendar
 from app.services.errors import InvalidInput
+from app.services.teams import DESCRIPTION_MAX, check_deletable
 
 
 def valid_calendar(value) -> None:
@@ -35,4 +37,8 @@ class TeamApi(DomainRestApi):
         "name_zh": validate.Length(max=80),
         "assignment_method": validate.OneOf(list(ASSIGNMENT_METHODS)),
         "calendar": valid_calendar,
+        "description": validate.Length(max=DESCRIPTION_MAX),
     }
+
+    def pre_delete(self, item):
+        check_deletable(db.session, item)

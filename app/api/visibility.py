@@ -2,9 +2,11 @@
 
 from flask import g
 from flask_appbuilder.models.filters import BaseFilter
+from sqlalchemy import select
 
 from app.api.base import current_user
 from app.extensions import db
+from app.models import Complaint
 from app.services.access import actor_for
 
 
@@ -29,4 +31,21 @@ class VisibleComplaints(BaseFilter):
         return query if condition is None else query.filter(condition)
 
 
+class VisibleThroughComplaint(BaseFilter):
+    """FAB base filter for rows a complaint owns (events, attachments, decisions): shown
+    only when their complaint is visible, by the same rule."""
+
+    name = "of complaints visible to me"
+    arg_name = "visible_complaint"
+
+    def apply(self, query, value):
+        condition = current_actor().visible()
+        if condition is None:
+            return query
+        owner = self.model.complaint_id
+        return query.filter(owner.in_(select(Complaint.id).where(condition)))
+
+
 VISIBLE = [["id", VisibleComplaints, lambda: None]]
+# for models with a complaint_id column
+VISIBLE_THROUGH_COMPLAINT = [["id", VisibleThroughComplaint, lambda: None]]

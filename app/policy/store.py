@@ -24,6 +24,7 @@ from app.timeutil import utcnow
 from config import BASE_DIR
 
 DEFAULT_RULES_DIR = BASE_DIR / "rules"
+COMMENT_MAX = 2000  # a publish comment; refused when longer, never cut
 
 # (database, kind) -> compiled newest version; a process may serve several databases.
 _cache: dict[tuple[str, str], CompiledRuleSet] = {}
@@ -94,6 +95,7 @@ def publish(session: Session, kind: str, rules, *, comment: str, author_id: int 
     check_kind(kind)
     if not isinstance(comment, str) or not comment.strip():
         raise InvalidInput(gettext("a comment saying what changed and why is required"), field="comment")
+    _check_length(comment, COMMENT_MAX)
     problems = validate(session, kind, rules, parameters)
     if problems:
         raise InvalidRules(problems)
@@ -223,8 +225,17 @@ def rollback(session: Session, kind: str, version: int, *, comment: str,
     old = get_version(session, kind, version)
     if not isinstance(comment, str) or not comment.strip():
         raise InvalidInput(gettext("a comment saying why is required"), field="comment")
+    suffix = f" (rollback to version {version})"
+    _check_length(comment, COMMENT_MAX - len(suffix))
     return publish(session, kind, old.rules, parameters=old.parameters, author_id=author_id,
-                   comment=f"{comment.strip()} (rollback to version {version})")
+                   comment=comment.strip() + suffix)
+
+
+def _check_length(comment: str, limit: int) -> None:
+    if len(comment.strip()) > limit:
+        raise InvalidInput(gettext("%(field)s has %(length)s characters; the limit is %(limit)s",
+                                   field="comment", length=len(comment.strip()), limit=limit),
+                           field="comment")
 
 
 def hit_counts(session: Session, kind: str, now) -> dict[str, dict[str, int]]:

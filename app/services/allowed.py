@@ -2,6 +2,8 @@
 team, and what the action needs first. The complaint page shows exactly these, and the API
 returns them as `allowed_actions`; the lifecycle still checks every action it is given."""
 
+from sqlalchemy.orm import object_session
+
 from app.models import Complaint
 from app.services.access import Actor
 
@@ -25,6 +27,7 @@ def _close(actor: Actor, c: Complaint) -> bool:
 WHO = {
     "claim": lambda a, c: a.is_member(c.team_id) and c.assignee_id is None,
     "assign": lambda a, c: a.leads(c.team_id),
+    "transfer": lambda a, c: a.leads(c.team_id),
     "respond": _handler,
     "note": _member,
     "wait_customer": _handler,
@@ -41,15 +44,16 @@ WHO = {
 
 def allowed_actions(c: Complaint, actor: Actor) -> list[str]:
     """Action names in the lifecycle's order."""
-    from app.services.lifecycle import STEPS, needs_approval
+    from app.services.lifecycle import STEPS, needs_approval, proposer_id
 
     out = []
     for name, step in STEPS.items():
         if c.status not in step.states or not WHO.get(name, lambda a, c: False)(actor, c):
             continue
         if name == "approve_resolution" and (not c.resolution_kind or c.resolution_approved_at
-                                             or not needs_approval(c)):
-            continue
+                                             or not needs_approval(c)
+                                             or proposer_id(object_session(c), c) == actor.id):
+            continue  # four eyes: the proposer does not approve
         if name == "resolve" and (not c.resolution_kind or c.first_responded_at is None
                                   or (needs_approval(c) and not c.resolution_approved_at)):
             continue

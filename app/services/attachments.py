@@ -28,6 +28,9 @@ ALLOWED = {
 }
 
 
+FILENAME_MAX = 255  # the column's size
+
+
 def storage_dir(instance_path: str) -> Path:
     path = Path(instance_path) / "attachments"
     path.mkdir(parents=True, exist_ok=True)
@@ -42,6 +45,10 @@ def add_attachment(
     if complaint is None:
         raise NotFound(gettext("no complaint with id %(id)s", id=complaint_id))
     name = Path(filename or "").name
+    if len(name) > FILENAME_MAX:
+        raise InvalidInput(gettext("%(field)s has %(length)s characters; the limit is %(limit)s",
+                                   field="filename", length=len(name), limit=FILENAME_MAX),
+                           field="file")
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED:
         raise InvalidInput(

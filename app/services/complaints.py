@@ -5,13 +5,48 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Complaint, Decision, Team
+from app.models import Complaint, Decision
 from app.models.choices import CATEGORIES, IMPACTS
 from app.services import validation as v
-from app.services.errors import Conflict, NotFound
+from app.services.errors import Conflict, Forbidden, NotFound
 from app.services.timeline import record_event
 
-EDITABLE = {"team", "level", "category", "description", "expected_outcome", "impact", "version"}
+DESCRIPTION_MAX, EXPECTED_OUTCOME_MAX = 10000, 2000
+
+# A generic edit corrects what the customer told us. Level, team, status, assignee and due
+# times are decided by the rules and changed by the lifecycle's actions (assign, escalation),
+# never by an edit: an edit of the level would skip the approval a level needs.
+CORRECTABLE = ("category", "description", "expected_outcome", "impact")
+# Every field of the API's complaint; those not editable by the actor are refused with 403.
+COMPLAINT_FIELDS = {
+    "id", "number", "customer", "channel", "received_at", "waybill_no", "service_type",
+    "origin_region", "destination_region", "region", "category", "description",
+    "expected_outcome", "impact", "urgency", "level", "status", "team", "assignee",
+    "first_response_due_at", "resolution_due_at", "callback_due_at", "first_responded_at",
+    "resolved_at", "closed_at", "satisfaction", "is_repeat", "repeat_of", "tags", "paused",
+    "next_due_at", "resolution", "escalation_count", "reopen_count",
+}
+EDITING_ROLES = {"Admin", "Team Lead", "Agent"}  # Policy Editors and Auditors only read
+
+
+def editable_fields(actor) -> tuple[str, ...]:
+    """The fields a generic edit (API PUT, the edit form) may change for this actor."""
+    return CORRECTABLE if actor.roles & EDITING_ROLES else ()
+
+
+def check_edit(actor, complaint: Complaint, fields) -> None:
+    """Refuse (403, naming the fields) an edit the actor may not make."""
+    if not editable_fields(actor):
+        raise Forbidden(gettext("your role cannot edit complaints"))
+    actor.require(actor.is_member(complaint.team_id),
+                  gettext("only the complaint's team can edit it"))
+    refused = sorted(set(fields) - set(editable_fields(actor)))
+    if refused:
+        raise Forbidden(
+            gettext("%(fields)s cannot be changed by an edit: the rules and the complaint's "
+                    "actions change them; an edit may change %(allowed)s",
+                    fields=", ".join(refused), allowed=", ".join(editable_fields(actor))),
+            field=refused[0], details={name: gettext("not editable") for name in refused})
 
 
 def get_complaint(session: Session, complaint_id, viewer=None) -> Complaint:
@@ -36,41 +71,34 @@ def check_version(complaint: Complaint, version) -> None:
         )
 
 
-def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=None,
-                     viewer=None) -> Complaint:
-    """Edit a complaint's editable fields; the caller names the version it edits."""
-    complaint = get_complaint(session, complaint_id, viewer=viewer)
+def update_complaint(session: Session, complaint_id, data: dict, *, actor) -> Complaint:
+    """Correct a complaint's editable fields; the caller names the version it edits."""
+    complaint = get_complaint(session, complaint_id, viewer=actor)
     if not isinstance(data, dict):
         raise v.InvalidInput(gettext("The update must be a JSON object"))
+    check_edit(actor, complaint, set(data) & COMPLAINT_FIELDS)
     p = v.Problems()
-    v.no_unknown(p, data, EDITABLE)
+    v.no_unknown(p, data, set(editable_fields(actor)) | {"version"})
     version = v.integer(p, data, "version", required=True, low=1, high=v.MAX_ID)
     changes = {}
-    if "team" in data:
-        team_id = v.integer(p, data, "team", low=1, high=v.MAX_ID)
-        team = session.get(Team, team_id) if team_id else None
-        if team_id and team is None:
-            p.add("team", gettext("no team with id %(id)s", id=team_id))
-        changes["team"] = team
-    if "level" in data:
-        changes["level"] = v.integer(p, data, "level", low=1, high=5, required=True)
     if "category" in data:
         changes["category"] = v.one_of(p, data, "category", list(CATEGORIES), required=True)
     if "impact" in data:
         changes["impact"] = v.one_of(p, data, "impact", list(IMPACTS), required=True)
     if "description" in data:
-        changes["description"] = v.text(p, data, "description", required=True, max_len=10000)
+        changes["description"] = v.text(p, data, "description", required=True,
+                                        max_len=DESCRIPTION_MAX)
     if "expected_outcome" in data:
-        changes["expected_outcome"] = v.text(p, data, "expected_outcome", max_len=2000)
+        changes["expected_outcome"] = v.text(p, data, "expected_outcome",
+                                             max_len=EXPECTED_OUTCOME_MAX)
     p.raise_if_any(gettext("The complaint was not changed; please correct"))
     check_version(complaint, version)
-    before = {k: _plain(getattr(complaint, k)) for k in changes}
+    diff = {k: [getattr(complaint, k), value] for k, value in changes.items()
+            if getattr(complaint, k) != value}
     for key, value in changes.items():
         setattr(complaint, key, value)
-    after = {k: _plain(getattr(complaint, k)) for k in changes}
-    diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
     if diff:
-        record_event(session, complaint, "edited", actor_id=actor_id, details=diff)
+        record_event(session, complaint, "edited", actor_id=actor.id, details=diff)
     try:
         session.commit()
     except StaleDataError as exc:
@@ -78,10 +106,6 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
         raise Conflict(gettext("the complaint was changed by someone else; reload and try again"),
                        field="version") from exc
     return complaint
-
-
-def _plain(value):
-    return value.name if isinstance(value, Team) else value
 
 
 def complaint_json(c: Complaint) -> dict:

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Complaint, SurveyToken, Team
+from app.models import Complaint, ComplaintEvent, SurveyToken, Team
 from app.models.choices import STATUSES
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
@@ -30,6 +31,7 @@ RESOLUTION_KINDS = ("apology", "compensation", "redelivery", "rectification", "p
                     "explanation")
 OPEN_WORK = {"assigned", "in_progress", "reopened"}
 NOT_CLOSED = set(STATUSES) - {"closed"}
+TEXT_MAX = 4000  # notes, messages, reasons, comments, resolution texts
 
 
 class Step:
@@ -43,6 +45,7 @@ class Step:
 STEPS = {
     "claim": Step({"new", "assigned", "reopened"}),
     "assign": Step({"new", "assigned", "in_progress", "waiting_customer", "reopened"}, {"user"}),
+    "transfer": Step({"new", "assigned", "in_progress", "reopened"}, {"team", "reason"}),
     "respond": Step(OPEN_WORK, {"message"}),
     "note": Step(NOT_CLOSED, {"text", "message"}),
     "wait_customer": Step({"in_progress"}, {"reason"}),
@@ -140,6 +143,27 @@ def _assign(session, c, body, actor, now):
     return {"assignee": member.username, "previous": previous}
 
 
+def _transfer(session, c, body, actor, now):
+    """A lead hands a misrouted complaint to another team, saying why; the new team's
+    lead assigns it. The due times stay: the customer's clock does not restart."""
+    actor.require(actor.leads(c.team_id),
+                  gettext("only the team's lead can transfer a complaint to another team"))
+    p = v.Problems()
+    team_id = v.integer(p, body, "team", low=1, high=2**31 - 1, required=True)
+    reason = v.text(p, body, "reason", required=True, max_len=TEXT_MAX)
+    team = session.get(Team, team_id) if team_id else None
+    if team_id and (team is None or not team.active):
+        p.add("team", gettext("no active team with id %(id)s", id=team_id))
+    elif team is not None and team.id == c.team_id:
+        p.add("team", gettext("the complaint is already with this team"))
+    p.raise_if_any(gettext("The complaint was not transferred; please correct"))
+    previous = c.team.name if c.team else None
+    c.team_id, c.assignee_id = team.id, None
+    if c.status == "assigned":
+        c.status = "new"
+    return {"from": previous, "to": team.name, "reason": reason}
+
+
 def _respond(session, c, body, actor, now):
     actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can respond"))
     message = _text(body, "message", required=True)
@@ -182,7 +206,7 @@ def _propose_resolution(session, c, body, actor, now):
     actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can propose"))
     p = v.Problems()
     kind = v.one_of(p, body, "kind", list(RESOLUTION_KINDS), required=True)
-    text = v.text(p, body, "text", required=True, max_len=4000)
+    text = v.text(p, body, "text", required=True, max_len=TEXT_MAX)
     amount = None
     if kind == "compensation":
         amount = v.amount(p, body, "amount", required=True)
@@ -201,8 +225,18 @@ def _approve_resolution(session, c, body, actor, now):
         raise Conflict(gettext("there is no proposed resolution to approve"), field="resolution")
     if c.resolution_approved_at:
         raise Conflict(gettext("the resolution is already approved"), field="resolution")
+    if proposer_id(session, c) == actor.id:  # four eyes: money needs a second person
+        raise Conflict(gettext("you proposed this resolution; another lead must approve it"),
+                       field="resolution")
     c.resolution_approved_by_id, c.resolution_approved_at = actor.id, now
     return {"kind": c.resolution_kind, "comment": _text(body, "comment")}
+
+
+def proposer_id(session, c) -> int | None:
+    return session.execute(
+        select(ComplaintEvent.actor_id)
+        .where(ComplaintEvent.complaint_id == c.id, ComplaintEvent.kind == "propose_resolution")
+        .order_by(ComplaintEvent.id.desc()).limit(1)).scalar()
 
 
 def _resolve(session, c, body, actor, now):
@@ -278,6 +312,7 @@ def _reopen(session, c, body, actor, now):
 
 
 def _text(body, field, required=False):
+    """A free-text field, refused when longer than TEXT_MAX: never cut."""
     value = body.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -285,4 +320,8 @@ def _text(body, field, required=False):
         return None
     if not isinstance(value, str):
         raise InvalidInput(gettext("%(field)s must be text", field=field), field=field)
-    return value.strip()[:4000]
+    value = value.strip()
+    if len(value) > TEXT_MAX:
+        raise InvalidInput(gettext("%(field)s has %(length)s characters; the limit is %(limit)s",
+                                   field=field, length=len(value), limit=TEXT_MAX), field=field)
+    return value

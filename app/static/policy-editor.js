@@ -27,10 +27,16 @@
     }
     return node;
   }
+  // the session cookie signs these requests in, so every change carries the CSRF token
+  function headers(json) {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    const out = meta ? { "X-CSRFToken": meta.content } : {};
+    if (json) out["Content-Type"] = "application/json";
+    return out;
+  }
   async function call(method, url, body) {
     const response = await fetch(url, {
-      method, credentials: "same-origin",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      method, credentials: "same-origin", headers: headers(body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = {};
@@ -320,7 +326,7 @@
     document.getElementById("pe-sim-progress").style.display = "";
     bar.style.width = "0%"; out.replaceChildren();
     const response = await fetch(api + "/simulate?stream=1", {
-      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+      method: "POST", credentials: "same-origin", headers: headers(true),
       body: JSON.stringify({ rules: state.rules, parameters: state.parameters, days }) });
     if (!response.ok) {
       const data = await response.json().catch(() => ({}));

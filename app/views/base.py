@@ -1,6 +1,9 @@
 """What every page of ours shares: permission names and labels."""
 
-from flask_appbuilder import ModelView
+from flask import flash, redirect, request
+from flask_appbuilder import ModelView, expose
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
@@ -40,6 +43,32 @@ class DomainModelView(ModelView):
         "active": yes_no, "enabled": yes_no, "level": vocabulary_label(LEVELS),
     }
     page_size = 25
+    # FAB's /download/<file> serves its upload folder to any reader; we store no files there
+    exclude_route_methods = {"download"}
+
+    # FAB answers list actions on GET at /action/<name>/<pk> and reads the chosen rows
+    # without the view's base filters; here actions are POST only (the CSRF token is
+    # checked before the view, app/forgery.py) and act only on rows the user may see.
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        return self._run_action(name, [pk], single=True)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        return self._run_action(request.form.get("action", ""), request.form.getlist("rowid"))
+
+    def _run_action(self, name, pks, single=False):
+        if name not in self.actions or not self.appbuilder.sm.has_access(
+                self.get_action_permission_name(name), self.class_permission_name):
+            flash(as_unicode(FLAMSG_ERR_SEC_ACCESS_DENIED), "danger")
+            return redirect(self.get_redirect())
+        items = [self.datamodel.get(pk, self._base_filters) for pk in pks
+                 if str(pk).isdigit() and int(pk) < 2**63]
+        items = [item for item in items if item is not None]
+        if single and not items:
+            flash(str(_("No such record")), "danger")
+            return redirect(self.get_redirect())
+        return self.actions[name].func(items[0] if single else items)
 
 
 class RelatedComplaintsView(DomainModelView):
@@ -51,5 +80,7 @@ class RelatedComplaintsView(DomainModelView):
     class_permission_name = "Complaint"
     list_title = _("Complaints")
     base_filters = VISIBLE
+    # not FAB's default (every column): a "repeat of" filter would list every complaint
+    search_columns = ["number", "channel", "category", "level", "status", "received_at"]
     base_order = ("received_at", "desc")
     include_route_methods = {"list", "show"}

@@ -1,6 +1,9 @@
 """The SLA strip of the complaint workspace."""
 
-from app.models import Complaint
+from sqlalchemy import select
+
+from app.models import Complaint, Team
+from app.services.access import actor_for
 from app.services.sla import stage
 from app.timeutil import to_office, utcnow
 
@@ -39,3 +42,12 @@ def sla_strip(c: Complaint, now=None) -> list[dict]:
             state, text = "waiting", ""
         out.append({"stage": name, "due": to_office(due), "state": state, "text": text})
     return out
+
+
+def transfer_targets(session, c: Complaint, user) -> list[Team]:
+    """The active teams a lead of the complaint's team may transfer it to."""
+    if not actor_for(session, user).leads(c.team_id):
+        return []
+    return list(session.execute(select(Team).where(Team.active.is_(True), Team.id != c.team_id)
+                                .order_by(Team.name)).scalars())
+

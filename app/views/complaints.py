@@ -3,19 +3,31 @@ from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
-from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import inspect as sa_inspect
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Length
 
 from app.api.visibility import VISIBLE
 from app.extensions import db
 from app.models import Attachment, Complaint
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.access import actor_for
+from app.services.complaints import (
+    CORRECTABLE,
+    DESCRIPTION_MAX,
+    EXPECTED_OUTCOME_MAX,
+    check_edit,
+    check_version,
+)
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
+from app.services.timeline import record_event
 from app.services.validation import whole_number
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
+from app.views.complaint_page import transfer_targets
 from app.views.fields import choice_field, optional_datetime_field
 from app.views.registration import customer_search, register_from_form
 from app.views.workspace import ACTION_LABELS, workspace_context
@@ -57,7 +69,7 @@ def form_to_action(form) -> dict:
     for key, value in form.items():
         if key == "csrf_token" or value == "":
             continue
-        if key in ("version", "user", "satisfaction"):
+        if key in ("version", "user", "satisfaction", "team"):
             number = whole_number(value)
             body[key] = value if number is None else number
         elif key == "reached":
@@ -103,7 +115,17 @@ class ComplaintView(DomainModelView):
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
     }
-    edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
+    # per role: services.complaints.editable_fields; the form names the version it edits
+    edit_columns = [*CORRECTABLE, "seen_version"]
+    edit_form_extra_fields = {
+        "seen_version": HiddenField(),
+        "category": choice_field(_("Category"), CATEGORIES),
+        "impact": choice_field(_("Impact"), IMPACTS),
+    }
+    validators_columns = {
+        "description": [DataRequired(), Length(max=DESCRIPTION_MAX)],
+        "expected_outcome": [Length(max=EXPECTED_OUTCOME_MAX)],
+    }
     show_fieldsets = [
         (_("Complaint"), {"fields": [
             "number", "customer", "channel", "received_at", "waybill_no", "service_type",
@@ -135,6 +157,7 @@ class ComplaintView(DomainModelView):
                                     language=locale.language if locale else "en")
         return self.render_template(
             "complaint_workspace.html", title=f"{complaint.number}", csrf=generate_csrf(),
+            teams=transfer_targets(db.session, complaint, g.user),
             **refused_form_helpers(session.pop(REFUSED_FORM, None)), **context)
 
     @expose("/show/<int:pk>/evidence/<int:attachment_id>", methods=["GET"])
@@ -154,13 +177,8 @@ class ComplaintView(DomainModelView):
     @expose("/add", methods=["GET", "POST"])
     @has_access
     def add(self):
-        """Registration: our own page (customer search, vocabularies, no level or team)."""
-        if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except ValidationError:
-                flash(_("The form expired; please try again."), "danger")
-                return redirect(url_for(".add"))
+        """Registration: our own page (customer search, vocabularies, no level or team);
+        the CSRF token is checked before this view (app/forgery.py)."""
         return register_from_form(self)
 
     @expose("/customers", methods=["GET"])
@@ -173,17 +191,13 @@ class ComplaintView(DomainModelView):
     @has_access
     def act(self, pk, name):
         """The page's action buttons: the same service as the API."""
-        try:
-            if current_app.config.get("WTF_CSRF_ENABLED", True):
-                validate_csrf(request.form.get("csrf_token"))
+        try:  # the CSRF token was checked before this view (app/forgery.py)
             actor = actor_for(db.session, g.user)
             if name == "attach":
                 _attach_from_form(pk, actor)
             else:
                 perform(db.session, pk, name, form_to_action(request.form), actor)
             flash(_("Done: %(action)s", action=ACTION_LABELS.get(name, name)), "success")
-        except ValidationError:
-            flash(_("The form expired; please try again."), "danger")
         except DomainError as exc:
             db.session.rollback()
             if exc.status == 404:
@@ -195,6 +209,43 @@ class ComplaintView(DomainModelView):
             session[REFUSED_FORM] = {"action": name, "values": {
                 k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}}
         return redirect(url_for(".show", pk=pk))
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        """FAB's edit form, refused (with the reason) to those who may not edit it."""
+        complaint = self.datamodel.get(pk, self._base_filters)
+        if complaint is None:
+            abort(404)
+        try:
+            check_edit(actor_for(db.session, g.user), complaint, ())
+        except DomainError as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for(".show", pk=pk))
+        return super().edit(pk)
+
+    def prefill_form(self, form, pk):
+        form.seen_version.data = self.datamodel.get(pk).version
+
+    def pre_update(self, item):
+        """Only the editable fields, at the version the form showed, and the change on the
+        timeline as over the API."""
+        state = sa_inspect(item)
+        diff = {}
+        for name in CORRECTABLE:
+            history = state.attrs[name].history
+            if history.has_changes():
+                diff[name] = [(history.deleted or [None])[0], (history.added or [None])[0]]
+        try:
+            with db.session.no_autoflush:  # a flush would move the version being checked
+                seen = request.form.get("seen_version", "")
+                check_version(item, int(seen) if seen.isdigit() and len(seen) < 10 else None)
+                check_edit(actor_for(db.session, g.user), item, diff)
+        except DomainError:
+            db.session.rollback()  # nothing of the refused form stays in the session
+            raise
+        if diff:
+            record_event(db.session, item, "edited", actor_id=g.user.id, details=diff)
 
     @action("claim_selected", _("Claim"), _("Claim the selected complaints?"), "fa-hand-paper-o")
     def claim_selected(self, items):

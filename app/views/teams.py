@@ -1,7 +1,10 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from wtforms.validators import Length
 
+from app.extensions import db
 from app.models import Team
+from app.services.teams import DESCRIPTION_MAX, check_deletable
 from app.views import calendar_fields
 from app.views.base import DomainModelView, RelatedComplaintsView
 
@@ -37,6 +40,7 @@ class TeamView(DomainModelView):
     }
     base_order = ("name", "asc")
     related_views = [TeamComplaintsView]
+    validators_columns = {"description": [Length(max=DESCRIPTION_MAX)]}
 
     def prefill_form(self, form, pk):
         calendar_fields.fill(form, self.datamodel.get(pk).calendar)
@@ -45,3 +49,6 @@ class TeamView(DomainModelView):
         item.calendar = calendar_fields.calendar_from(item)
 
     pre_update = pre_add
+
+    def pre_delete(self, item):
+        check_deletable(db.session, item)  # refused with the reason, shown on the page

@@ -101,6 +101,10 @@ def sentence(kind: str, d: dict, names) -> str | None:
                      before=names.user_by_login(d["previous"]),
                      user=names.user_by_login(d.get("assignee")))
         return gettext("Assigned the complaint to %(user)s.", user=names.user_by_login(d.get("assignee")))
+    if kind == "transfer":
+        return gettext("Transferred the complaint from %(before)s to %(team)s: %(reason)s.",
+                       before=names.team(d.get("from")), team=names.team(d.get("to")),
+                       reason=d.get("reason") or "—")
     if kind == "respond":
         return gettext("Replied to the customer.")
     if kind == "note":
@@ -191,7 +195,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 PROBLEMS = {"rules_failed", "email_failed", "webhook_failed", "sla_breached"}
-WORK = {"claim", "assign", "wait_customer", "resume", "propose_resolution",
+WORK = {"claim", "assign", "transfer", "wait_customer", "resume", "propose_resolution",
         "approve_resolution", "resolve", "callback", "close", "reopen", "attachment_added",
         "edited"}
 TECHNICAL = {"rules_failed": "error", "email_failed": "error", "webhook_failed": "error"}
