@@ -130,3 +130,10 @@ def test_admin_reads_the_sign_in_log_and_others_cannot(app, client):
     agent = app.test_client()
     page_login(agent, "lead", PASSWORD)
     assert agent.get("/signinattemptview/list/").status_code in (302, 403)
+
+
+def test_the_api_spec_documents_the_lockout(client, as_user):
+    spec = client.get("/api/v1/_openapi", headers=as_user("admin")).get_json()
+    responses = spec["paths"]["/api/v1/security/login"]["post"]["responses"]
+    assert {"200", "401", "429"} <= set(responses)
+    assert "Retry-After" in responses["429"]["headers"]
