@@ -1,5 +1,7 @@
 """Reading and editing complaints outside the lifecycle (hand routing, corrections)."""
 
+from decimal import Decimal
+
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,9 +11,13 @@ from app.models import Complaint, Decision, Team
 from app.models.choices import CATEGORIES, IMPACTS
 from app.services import validation as v
 from app.services.errors import Conflict, NotFound
+from app.services.redecide import redecide
+from app.services.sla import refresh_queue_keys
 from app.services.timeline import record_event
+from app.timeutil import utcnow
 
-EDITABLE = {"team", "level", "category", "description", "expected_outcome", "impact", "version"}
+EDITABLE = {"team", "level", "category", "description", "expected_outcome", "impact",
+            "declared_value", "version"}
 
 
 def get_complaint(session: Session, complaint_id, viewer=None) -> Complaint:
@@ -36,7 +42,7 @@ def check_version(complaint: Complaint, version) -> None:
 
 
 def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=None,
-                     viewer=None) -> Complaint:
+                     viewer=None, now=None) -> Complaint:
     """Edit a complaint's editable fields; the caller names the version it edits."""
     complaint = get_complaint(session, complaint_id, viewer=viewer)
     if not isinstance(data, dict):
@@ -59,15 +65,23 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
         changes["impact"] = v.one_of(p, data, "impact", list(IMPACTS), required=True)
     if "description" in data:
         changes["description"] = v.text(p, data, "description", required=True, max_len=10000)
+    if "declared_value" in data:
+        changes["declared_value"] = v.money(p, data, "declared_value")
     if "expected_outcome" in data:
         changes["expected_outcome"] = v.text(p, data, "expected_outcome", max_len=2000)
     p.raise_if_any(gettext("The complaint was not changed; please correct"))
     check_version(complaint, version)
     before = {k: _plain(getattr(complaint, k)) for k in changes}
+    new_level = changes.pop("level", None)
     for key, value in changes.items():
         setattr(complaint, key, value)
-    after = {k: _plain(getattr(complaint, k)) for k in changes}
-    diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
+    if new_level is not None and new_level != complaint.level:
+        # a level set by hand is routed and timed again like an escalated one
+        redecide(session, complaint, new_level, now=now or utcnow(), trigger="edit",
+                 actor_id=actor_id, keep_team="team" in changes)
+        refresh_queue_keys(complaint)
+    after = {k: _plain(getattr(complaint, k)) for k in before}
+    diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if diff:
         record_event(session, complaint, "edited", actor_id=actor_id, details=diff)
     try:
@@ -80,6 +94,8 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
 
 
 def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
     return value.name if isinstance(value, Team) else value
 
 
@@ -97,6 +113,7 @@ def complaint_json(c: Complaint) -> dict:
         "channel": c.channel, "received_at": ts(c.received_at), "waybill_no": c.waybill_no,
         "service_type": c.service_type, "origin_region": c.origin_region,
         "destination_region": c.destination_region, "region": c.region,
+        "declared_value": str(c.declared_value) if c.declared_value is not None else None,
         "category": c.category, "description": c.description,
         "expected_outcome": c.expected_outcome, "impact": c.impact, "urgency": c.urgency,
         "level": c.level, "status": c.status, "team": ref(c.team, "name"),

@@ -1,6 +1,7 @@
 """Small input checkers that collect every problem, each naming its field."""
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
 
@@ -68,6 +69,29 @@ def integer(problems, data, field, *, low=None, high=None, required=False, defau
         problems.add(field, gettext("must be between %(low)s and %(high)s", low=low, high=high))
         return default
     return value
+
+
+def money(problems, data, field, *, required=False):
+    """An amount in CNY: 0 or more, at most 2 decimals (a number or text like "1299.50")."""
+    value = data.get(field)
+    if value is None or value == "":
+        if required:
+            problems.add(field, gettext("is required"))
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        problems.add(field, gettext("must be an amount in CNY, e.g. 1299.50"))
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
+        problems.add(field, gettext("must be an amount in CNY with at most 2 decimals, e.g. 1299.50"))
+        return None
+    if amount < 0 or amount >= Decimal("1e10"):
+        problems.add(field, gettext("must be between 0 and 9999999999.99"))
+        return None
+    return amount
 
 
 def moment(problems, data, field, *, default=None):

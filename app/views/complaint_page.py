@@ -4,7 +4,7 @@ linked complaints."""
 from sqlalchemy import select
 
 from app.models import Complaint
-from app.services.lifecycle import STEPS, needs_approval
+from app.services.lifecycle import STEPS, TOP_LEVEL, needs_approval
 from app.services.sla import stage
 from app.timeutil import to_office, utcnow
 
@@ -50,6 +50,8 @@ def available_actions(c: Complaint) -> list[str]:
     if "approve_resolution" in actions and (not c.resolution_kind or c.resolution_approved_at
                                             or not needs_approval(c)):
         actions.remove("approve_resolution")
+    if "escalate" in actions and c.level >= TOP_LEVEL:
+        actions.remove("escalate")
     if c.status != "closed":
         actions.append("attach")
     return actions

@@ -15,7 +15,7 @@ from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
 from app.timeutil import office_zone
-from app.views.base import DomainModelView
+from app.views.base import DomainModelView, office_time
 from app.views.complaint_page import available_actions, linked, sla_strip
 from app.views.fields import choice_field, optional_datetime_field
 
@@ -46,6 +46,8 @@ RESOLUTION_NAMES = {"apology": _("Apology"), "compensation": _("Compensation"),
                     "redelivery": _("Redelivery"), "rectification": _("Rectification"),
                     "penalty": _("Penalty"), "explanation": _("Explanation")}
 KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
+TRIGGER_LABELS = {"manual": _("escalated by hand"), "escalation_rule": _("escalation rule"),
+                  "edit": _("level edited")}
 
 
 REFUSED_FORM = "pd_refused_action"
@@ -126,7 +128,7 @@ class ComplaintView(DomainModelView):
     add_columns = [
         "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
         "destination_region", "region", "category", "description", "expected_outcome",
-        "impact", "urgency", "team",
+        "impact", "urgency", "declared_value", "team",
     ]
     add_form_extra_fields = {
         "received_at": optional_datetime_field(_("Received at")),
@@ -140,7 +142,8 @@ class ComplaintView(DomainModelView):
         (_("Complaint"), {"fields": [
             "number", "customer", "channel", "received_at", "waybill_no", "service_type",
             "origin_region", "destination_region", "region", "category", "description",
-            "expected_outcome", "impact", "urgency", "level", "status", "team", "assignee",
+            "expected_outcome", "declared_value", "impact", "urgency", "level", "status", "team",
+            "assignee",
             "operator", "is_repeat", "tags",
         ]}),
         (_("Service level"), {"fields": [
@@ -153,6 +156,7 @@ class ComplaintView(DomainModelView):
     show_template = "complaint_show.html"
     description_columns = {
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
+        "declared_value": _("The parcel's declared (insured) value in CNY, if any."),
     }
 
     @expose("/show/<pk>", methods=["GET"])
@@ -172,6 +176,7 @@ class ComplaintView(DomainModelView):
             **refused_form_helpers(session.pop(REFUSED_FORM, None)),
             linked=linked(db.session, complaint), csrf=generate_csrf(),
             resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
+            trigger_labels=TRIGGER_LABELS, office_time=office_time,
             stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
         )
 
