@@ -5,11 +5,32 @@ from datetime import timedelta
 
 import pytest
 
-from app.models import Complaint, SurveyToken
+from app.models import Complaint, SurveyToken, Team
+from app.services.access import actor_for
 from app.services.errors import Conflict, Forbidden, InvalidInput
+from app.services.intake import register_complaint
 from app.services.lifecycle import perform
-from tests.test_lifecycle import act, complaint, people  # noqa: F401 - fixtures
+from tests.test_lifecycle import act
 from tests.test_pages import login
+
+
+@pytest.fixture
+def people(app, session):
+    sm = app.appbuilder.sm
+    return {name: actor_for(session, sm.find_user(username=name))
+            for name in ("agent", "lead", "callback_agent")}
+
+
+@pytest.fixture
+def complaint(session, customer_id):
+    """A level-2 delay in Logistics Delivery, unassigned."""
+    logistics = session.query(Team).filter_by(name="Logistics Delivery").one()
+    c = register_complaint(session, {"customer": customer_id, "channel": "web",
+                                     "category": "delay", "description": "late",
+                                     "team": logistics.id, "level": 2})
+    c.assignee_id, c.status = None, "new"
+    session.commit()
+    return c
 
 
 def publish_parameters(client, as_user, kind, **parameters):
@@ -28,7 +49,7 @@ def resolved(session, c, people, now=None):
     return c
 
 
-def test_callback_is_due_after_the_actual_resolution(session, complaint, people):  # noqa: F811
+def test_callback_is_due_after_the_actual_resolution(session, complaint, people):
     c = complaint  # level 2: resolution in 48 h, callback 5 days after it
     late = c.resolution_due_at + timedelta(days=3)
     resolved(session, c, people, now=late)
@@ -36,7 +57,7 @@ def test_callback_is_due_after_the_actual_resolution(session, complaint, people)
     assert c.callback_due_at > c.resolved_at
 
 
-def test_dissatisfied_callback_reopens_and_counts(session, complaint, people):  # noqa: F811
+def test_dissatisfied_callback_reopens_and_counts(session, complaint, people):
     c = resolved(session, complaint, people)
     act(session, c, "callback", people["callback_agent"], reached=True, satisfaction=2,
         comment="still angry")
@@ -48,7 +69,7 @@ def test_dissatisfied_callback_reopens_and_counts(session, complaint, people):  
         act(session, c, "close", people["lead"], reason="enough")
 
 
-def test_without_reopen_a_lead_closes_with_a_reason(session, client, as_user, complaint,  # noqa: F811
+def test_without_reopen_a_lead_closes_with_a_reason(session, client, as_user, complaint,
                                                     people):
     assert publish_parameters(client, as_user, "escalation",
                               reopen_on_dissatisfaction=False).status_code == 201
@@ -68,14 +89,14 @@ def test_without_reopen_a_lead_closes_with_a_reason(session, client, as_user, co
     assert close.details["override"] is True and close.details["satisfaction"] == 1
 
 
-def test_a_satisfied_callback_closes_as_before(session, complaint, people):  # noqa: F811
+def test_a_satisfied_callback_closes_as_before(session, complaint, people):
     c = resolved(session, complaint, people)
     act(session, c, "callback", people["callback_agent"], reached=True, satisfaction=3)
     act(session, c, "close", people["agent"])
     assert c.status == "closed" and c.reopen_count == 0
 
 
-def test_a_low_survey_answer_reopens(session, client, complaint, people):  # noqa: F811
+def test_a_low_survey_answer_reopens(session, client, complaint, people):
     c = resolved(session, complaint, people)
     token = session.query(SurveyToken).filter_by(complaint_id=c.id).one().token
     assert client.post(f"/survey/{token}", data={"score": "1"}).status_code == 200
@@ -84,7 +105,7 @@ def test_a_low_survey_answer_reopens(session, client, complaint, people):  # noq
     assert c.status == "reopened" and c.reopen_count == 1 and c.satisfaction == 1
 
 
-def test_approval_limit_is_versioned_policy(session, client, as_user, complaint,  # noqa: F811
+def test_approval_limit_is_versioned_policy(session, client, as_user, complaint,
                                             people):
     meta = client.get("/api/v1/rulesets/metadata?kind=escalation",
                       headers=as_user("editor")).get_json()["result"]["escalation"]
@@ -105,7 +126,7 @@ def test_approval_limit_is_versioned_policy(session, client, as_user, complaint,
     assert c.status == "resolved"
 
 
-def test_compensation_above_the_limit_names_it(session, client, as_user, complaint,  # noqa: F811
+def test_compensation_above_the_limit_names_it(session, client, as_user, complaint,
                                                people):
     assert publish_parameters(client, as_user, "escalation",
                               compensation_approval_limit=100).status_code == 201
@@ -144,9 +165,25 @@ def test_declared_value_on_the_api_and_in_rules(session, client, as_user, custom
     assert low["team"]["name"] == "Logistics Delivery"
     none = client.post("/api/v1/complaints/", headers=agent, json=base).get_json()["result"]
     assert none["declared_value"] is None and none["team"]["name"] == "Logistics Delivery"
-    labels = client.get("/api/v1/rulesets/metadata?kind=routing&_l_=zh", headers=editor)
-    variables = {v["name"]: v["label"] for v in labels.get_json()["result"]["routing"]["variables"]}
+
+
+def test_new_variables_and_parameters_are_labelled_in_chinese(client, as_user):
+    # (the first localised request of the test: the locale is kept for the app context)
+    meta = client.get("/api/v1/rulesets/metadata?_l_=zh",
+                      headers=as_user("editor")).get_json()["result"]
+    variables = {v["name"]: v["label"] for v in meta["routing"]["variables"]}
     assert variables["declared_value"] == "保价金额（元）"
+    assert variables["mentions_urgency"] == "描述中提到紧急用语（定级参数）"
+    specs = {p["name"]: p for kind in meta.values() for p in kind["parameter_specs"]}
+    assert specs["compensation_approval_limit"]["label"] == "赔偿审批限额（元）"
+    assert specs["reopen_on_dissatisfaction"]["label"] == "客户不满意时重新打开"
+    assert specs["clock_from"]["option_labels"]["escalation"] == "投诉等级变更的时刻"
+    assert specs["urgency_words"]["label"] == "紧急用语" and "否定" in specs["urgency_words"]["help"]
+    assert specs["weights"]["fields"][0] == {"name": "urgency", "label": "紧急程度"}
+    mentions = next(o for o in meta["grading"]["variable_type_operators"]["text"]
+                    if o["name"] == "contains_any_word")
+    assert mentions["label"] == "提到其中任一用语（逗号分隔）"
+    assert "4 个字以内" in mentions["help"]
 
 
 def test_declared_value_on_the_form(client, session, customer_id):
