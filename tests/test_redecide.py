@@ -138,3 +138,22 @@ def test_editing_the_level_re_decides(session, client, as_user, customer_id):
     change = [d for d in decisions(client, as_user("admin"), created["id"])
               if d["stage"] == "level_change"]
     assert change[0]["outcome"]["trigger"] == "edit"
+
+
+def test_the_edit_form_re_decides_a_changed_level(session, client, customer_id):
+    logistics = session.query(Team).filter_by(name="Logistics Delivery").one()
+    c = register_complaint(session, {"customer": customer_id, "channel": "web",
+                                     "category": "delay", "description": "late",
+                                     "team": logistics.id, "level": 2})
+    login(client, "admin")
+    form = client.get(f"/complaintview/edit/{c.id}")
+    assert form.status_code == 200
+    client.post(f"/complaintview/edit/{c.id}", data={
+        "team": str(logistics.id), "level": "5", "category": "delay", "description": "late",
+        "impact": "individual"}, follow_redirects=True)
+    session.expire_all()
+    c = session.get(Complaint, c.id)
+    # the team field was left as it was: the rules route the new level
+    assert c.level == 5 and c.team.name == "Emergency Response"
+    assert c.resolution_due_at - c.first_response_due_at == timedelta(hours=3)
+    assert "redecided" in [e.kind for e in c.events]

@@ -4,6 +4,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from sqlalchemy import inspect
 
 from app.api.visibility import VISIBLE
 from app.extensions import db
@@ -14,7 +15,9 @@ from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
-from app.timeutil import office_zone
+from app.services.redecide import redecide
+from app.services.sla import refresh_queue_keys
+from app.timeutil import office_zone, utcnow
 from app.views.base import DomainModelView, office_time
 from app.views.complaint_page import available_actions, linked, sla_strip
 from app.views.fields import choice_field, optional_datetime_field
@@ -206,6 +209,16 @@ class ComplaintView(DomainModelView):
             session[REFUSED_FORM] = {"action": name, "values": {
                 k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}}
         return redirect(url_for(".show", pk=pk))
+
+    def pre_update(self, item):
+        """A level changed on the edit form is routed and timed again, as over the API."""
+        history = inspect(item).attrs.level.history
+        if history.deleted and history.added and history.deleted[0] != history.added[0]:
+            new_level, item.level = history.added[0], history.deleted[0]
+            team_changed = bool(inspect(item).attrs.team.history.deleted)
+            redecide(db.session, item, new_level, now=utcnow(), trigger="edit",
+                     actor_id=g.user.id, keep_team=team_changed)
+            refresh_queue_keys(item)
 
     @action("claim_selected", _("Claim"), _("Claim the selected complaints?"), "fa-hand-paper-o")
     def claim_selected(self, items):
