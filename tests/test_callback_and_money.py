@@ -165,6 +165,12 @@ def test_declared_value_on_the_api_and_in_rules(session, client, as_user, custom
     assert low["team"]["name"] == "Logistics Delivery"
     none = client.post("/api/v1/complaints/", headers=agent, json=base).get_json()["result"]
     assert none["declared_value"] is None and none["team"]["name"] == "Logistics Delivery"
+    url = f"/api/v1/complaints/{none['id']}"
+    bad = client.put(url, headers=agent, json={"version": none["version"], "declared_value": "x"})
+    assert bad.status_code == 400 and "declared_value" in bad.get_json()["message"]
+    fixed = client.put(url, headers=agent, json={"version": none["version"],
+                                                 "declared_value": "99.90"})
+    assert fixed.get_json()["result"]["declared_value"] == "99.90"
 
 
 def test_new_variables_and_parameters_are_labelled_in_chinese(client, as_user):

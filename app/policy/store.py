@@ -149,8 +149,12 @@ def compiled(session: Session, kind: str, versions: dict | None = None) -> Compi
 
 
 def parameters(session: Session, kind: str) -> dict:
-    """The parameters of the version in force (declared defaults for what it lacks)."""
-    return compiled(session, kind).parameters
+    """The parameters of the version in force (declared defaults for what it lacks, and
+    for a kind not published yet)."""
+    try:
+        return compiled(session, kind).parameters
+    except NotFound:
+        return with_defaults(kind, None)
 
 
 def load_file(path: Path) -> dict:

@@ -394,7 +394,7 @@
 
   // ---------- test one complaint ----------
   const TEST_FIELDS = ["category", "channel", "region", "customer_tier", "service_type", "impact",
-                       "urgency", "description", "is_repeat"];
+                       "urgency", "description", "declared_value", "is_repeat"];
   function renderTestFields() {
     const box = document.getElementById("pe-test-fields");
     const holder = (state.testFields = state.testFields || {});
