@@ -111,6 +111,8 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
     details = globals()[f"_{action}"](session, c, body, actor, now)
     refresh_queue_keys(c)
     record_event(session, c, action, actor_id=actor.id, at=now, details=details or {})
+    if action == "callback" and details["dissatisfied"]:
+        after_dissatisfaction(session, c, now, source="callback", actor_id=actor.id)
     try:
         session.commit()
     except StaleDataError as exc:
@@ -269,11 +271,8 @@ def _callback(session, c, body, actor, now):
     met = now <= c.callback_due_at if c.callback_due_at else True
     record_event(session, c, "sla_met" if met else "sla_breached", at=now,
                  details={"stage": "callback"})
-    details = {"reached": reached, "satisfaction": satisfaction, "comment": comment}
-    if reached and dissatisfied(c):
-        details["reopened"] = after_dissatisfaction(session, c, now, source="callback",
-                                                    actor_id=actor.id)
-    return details
+    return {"reached": reached, "satisfaction": satisfaction, "comment": comment,
+            "dissatisfied": bool(reached and dissatisfied(c))}
 
 
 def after_dissatisfaction(session, c, now, *, source: str, actor_id=None) -> bool:
