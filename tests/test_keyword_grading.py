@@ -5,6 +5,7 @@ mentions change nothing. Registered through the API, on both databases."""
 import pytest
 
 from app.policy.keywords import Keywords
+from tests.test_pages import login
 
 # (description, level it must get) with urgency 1, individual impact, an ordinary customer:
 # the weighted score alone gives level 1; one urgency step gives level 2.
@@ -97,6 +98,9 @@ def test_the_decision_records_the_urgency_words(client, as_user, customer_id):
                           headers=as_user("agent")).get_json()["result"][0]
     assert decision["outcome"]["urgency_words"] == ["紧急", "马上"]
     assert decision["outcome"]["scored_urgency"] == 2
+    login(client, "agent")
+    page = client.get(f"/complaintview/show/{created['id']}").get_data(as_text=True)
+    assert "Urgency words found: 紧急, 马上; urgency used in the score: 2" in page
 
 
 def test_urgency_step_is_policy(client, as_user, customer_id):
