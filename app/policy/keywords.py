@@ -49,7 +49,8 @@ def split(words: str) -> list[str]:
 
 
 def _parse(keyword: str):
-    """("cjk", phrase) or ("words", ((word, is_prefix), ...)); KeywordError if unusable."""
+    """("cjk", phrase) or ("words", ((word, is_prefix, separator), ...)); KeywordError if
+    the keyword cannot be used. A separator of None means "any spaces"."""
     word = normalise(keyword)
     if word.count("*") > 1 or ("*" in word and not word.endswith("*")):
         raise KeywordError(keyword, "star")
