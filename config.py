@@ -108,7 +108,6 @@ def load_config() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "ParcelDesk <complaints@parceldesk.local>"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080"),
         "SURVEY_DAYS": _int("SURVEY_DAYS", 14),
-        "COMPENSATION_APPROVAL_LIMIT": _int("COMPENSATION_APPROVAL_LIMIT", 500),
         "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),
         "ALERT_RESOLVE_AFTER": _int("ALERT_RESOLVE_AFTER", 3),
         "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 5),

@@ -108,7 +108,7 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     leads = {name: t.lead_id for name, t in teams.items()}
     follow_up = members.get("Follow-up & Callback", [])
     rules = _Rules(session)
-    limit = float(current_app.config["COMPENSATION_APPROVAL_LIMIT"])
+    limit = float(store.parameters(session, "escalation").get("compensation_approval_limit", 500))
 
     n_customers = max(300, min(complaints // 20, 20000))
     session.connection().execute(Customer.__table__.insert(), _customer_rows(rng, n_customers, now))

@@ -102,7 +102,7 @@ def test_resolution_needs_approval_for_big_compensation(session, complaint, peop
         act(session, complaint, "propose_resolution", people["agent"], kind="compensation",
             text="pay", amount=-5)
     act(session, complaint, "propose_resolution", people["agent"], kind="compensation",
-        text="pay for the vase", amount=app.config["COMPENSATION_APPROVAL_LIMIT"] + 1)
+        text="pay for the vase", amount=501)  # the default policy's limit is 500.00 CNY
     with pytest.raises(Conflict) as info:
         act(session, complaint, "resolve", people["agent"])
     assert "approval" in info.value.message

@@ -28,7 +28,7 @@ REF_COLUMNS = ["customer.id", "customer.name", "team.id", "team.name",
                "assignee.id", "assignee.username"]
 PLAIN_COLUMNS = [
     "id", "number", "channel", "received_at", "waybill_no", "service_type", "origin_region",
-    "destination_region", "region", "category", "description", "expected_outcome", "impact",
+    "destination_region", "region", "declared_value", "category", "description", "expected_outcome", "impact",
     "urgency", "level", "status", "first_response_due_at", "resolution_due_at",
     "callback_due_at", "first_responded_at", "resolved_at", "closed_at", "satisfaction",
     "is_repeat", "tags", "version",

@@ -18,6 +18,7 @@ from app.services.facts import (
     escalation_facts,
     open_complaints_per_customer,
 )
+from app.services.redecide import redecide
 from app.services.sla import refresh_queue_keys, stage
 from app.services.teams import team_by_name
 from app.services.timeline import record_event
@@ -107,9 +108,13 @@ def _apply(session, complaint_id, current, facts, due, now) -> int:
                              subject=f"Escalated: {c.number}")
                 kind = "escalated"
             elif name == "raise_level":
-                before = c.level
-                c.level = min(5, c.level + int(params.get("by", 1)))
-                details["from_level"], details["to_level"] = before, c.level
+                before, after = c.level, min(5, c.level + int(params.get("by", 1)))
+                if after == before:
+                    continue
+                # the new level is routed and timed again (and recorded as a decision)
+                redecided = redecide(session, c, after, now=now, trigger="escalation_rule",
+                                     reason=rule)
+                details.update(from_level=before, to_level=after, team=redecided["team"])
                 kind = "level_raised"
             elif name == "record_breach":  # the SLA strip's "breached", on the timeline
                 details = {"stage": current}

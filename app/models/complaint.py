@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import choice
@@ -31,6 +31,8 @@ class Complaint(Model):
     origin_region: Mapped[str | None] = mapped_column(String(40))
     destination_region: Mapped[str | None] = mapped_column(String(40))
     region: Mapped[str | None] = mapped_column(String(40), index=True)
+    # The parcel's declared (insured) value in CNY, 保价金额; rules read it.
+    declared_value: Mapped[float | None] = mapped_column(Numeric(12, 2))
     category: Mapped[str] = mapped_column(choice(CATEGORIES))
     description: Mapped[str] = mapped_column(Text)
     expected_outcome: Mapped[str | None] = mapped_column(Text)
@@ -44,6 +46,8 @@ class Complaint(Model):
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The SLA's callback time: the callback is due this many days after the resolution.
+    callback_days: Mapped[float | None] = mapped_column(Float)
     first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

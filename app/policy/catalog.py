@@ -71,8 +71,11 @@ COMPLAINT_VARS = (
     Var("impact", ChoiceType, _("Impact scope"), _opts(IMPACTS)),
     Var("status", ChoiceType, _("Status"), _opts(STATUSES)),
     Var("urgency", NumberType, _("Urgency (1-5)")),
+    Var("mentions_urgency", FlagType, _("Description mentions an urgency word (grading parameter)")),
+    Var("scored_urgency", NumberType, _("Urgency used in the score (1-5, raised by urgency words)")),
     Var("level", NumberType, _("Level (1-5)")),
     Var("score", NumberType, _("Weighted grading score (1-5)")),
+    Var("declared_value", NumberType, _("Declared value (CNY)")),
     Var("description", TextType, _("Description")),
     Var("waybill_no", TextType, _("Waybill number")),
     Var("is_repeat", FlagType, _("Is a repeat complaint")),
@@ -153,10 +156,80 @@ VARIABLES = {
     "grading": COMPLAINT_VARS, "routing": COMPLAINT_VARS, "sla": COMPLAINT_VARS,
     "escalation": ESCALATION_VARS, "warning": WARNING_VARS,
 }
-# Rule-set parameters the editor can change (grading weights, DOMAIN.md).
-DEFAULT_PARAMETERS = {
-    "grading": {"weights": {"urgency": 0.5, "impact": 0.3, "customer_value": 0.2}},
+
+
+@dataclass(frozen=True)
+class SetParam:
+    """A parameter of a rule set: versioned with its rules, edited in the editor's form.
+
+    type: "weights" (named numbers in `fields`), "number", "integer", "money" (CNY, a
+    non-negative decimal with at most 2 places, stored as text), "boolean", "choice"
+    (one of `options`) or "keywords" (a keyword list, app/policy/keywords.py).
+    """
+
+    name: str
+    type: str
+    label: str
+    help: str = ""
+    default: object = None
+    low: float | None = None
+    high: float | None = None
+    options: tuple = ()  # ("choice") (code, label) pairs
+    fields: tuple = ()  # ("weights") (name, label) pairs
+
+
+URGENCY_WORDS = ("urgent, urgently, asap, as soon as possible, immediately, emergency, serious, "
+                 "seriously, critical, 紧急, 加急, 急件, 严重, 马上, 立刻, 立即, 尽快, 十万火急")
+CLOCK_FROM = (("escalation", _("the moment the level changes")),
+              ("receipt", _("the complaint's receipt")))
+PARAMETERS = {
+    "grading": (
+        SetParam("weights", "weights", _("Grading weights"),
+                 _("The score is the weighted average of 1-5 scores: urgency, impact scope "
+                   "(individual 1, group 3, wide 5) and customer value (ordinary 1, key 4)."),
+                 default={"urgency": 0.5, "impact": 0.3, "customer_value": 0.2}, low=0, high=1,
+                 fields=(("urgency", _("Urgency")), ("impact", _("Impact scope")),
+                         ("customer_value", _("Customer value")))),
+        SetParam("urgency_words", "keywords", _("Urgency words"),
+                 _("A description mentioning one of these raises the urgency used in the score "
+                   "(not the level directly). Comma-separated; whole words, any case; 'word*' "
+                   "allows any ending; Chinese words match as phrases; a negated mention "
+                   "('not urgent', 没有紧急) does not count."),
+                 default=URGENCY_WORDS),
+        SetParam("urgency_step", "integer", _("Urgency step for an urgency word"),
+                 _("How much an urgency word adds to the complaint's urgency (1-5, capped at 5)."),
+                 default=1, low=0, high=4),
+    ),
+    "sla": (
+        SetParam("clock_from", "choice", _("When the level changes, count the new due times from"),
+                 _("A raised or lowered level is routed and timed again with its own SLA; its "
+                   "clocks start at the moment of the change, or run from the original receipt."),
+                 default="escalation", options=CLOCK_FROM),
+    ),
+    "escalation": (
+        SetParam("compensation_approval_limit", "money", _("Compensation approval limit (CNY)"),
+                 _("A compensation above this amount needs a team lead's approval before the "
+                   "complaint can be resolved (level 4 and 5 always do)."),
+                 default="500.00", low=0),
+        SetParam("reopen_on_dissatisfaction", "boolean", _("Reopen when the customer is dissatisfied"),
+                 _("A callback or survey with satisfaction 1 or 2 reopens the complaint (counted as "
+                   "a reopen). Without it the complaint stays resolved and only a team lead can "
+                   "close it, with a reason."),
+                 default=True),
+    ),
 }
+DEFAULT_PARAMETERS = {kind: {p.name: p.default for p in params}
+                      for kind, params in PARAMETERS.items()}
+
+
+def parameter_spec(kind: str) -> dict[str, SetParam]:
+    return {p.name: p for p in PARAMETERS.get(kind, ())}
+
+
+def with_defaults(kind: str, parameters: dict | None) -> dict:
+    """A version's parameters, completed by the declared defaults (older versions lack
+    parameters declared since)."""
+    return {**DEFAULT_PARAMETERS.get(kind, {}), **(parameters or {})}
 
 
 class Facts(BaseVariables):
@@ -232,7 +305,8 @@ def action_spec(kind: str) -> dict[str, Action]:
 OPERATOR_LABELS = {
     "equal_to": _("is"), "not_equal_to": _("is not"), "is_one_of": _("is one of"),
     "is_not_one_of": _("is not one of"), "contains": _("contains"),
-    "not_contains": _("does not contain"), "contains_any_word": _("contains any of (comma-separated)"),
+    "not_contains": _("does not contain"),
+    "contains_any_word": _("mentions any of (comma-separated words)"),
     "matches_regex": _("matches pattern"), "starts_with": _("starts with"),
     "ends_with": _("ends with"), "equal_to_case_insensitive": _("is (any case)"),
     "non_empty": _("is not empty"), "greater_than": _("greater than"),
@@ -242,9 +316,42 @@ OPERATOR_LABELS = {
 }
 
 
+OPERATOR_HELP = {
+    "contains_any_word": _(
+        "Comma-separated keywords. English words and numbers match whole words or phrases in "
+        "any case ('sue' does not match 'issue'); 'injur*' also matches injury, injured, "
+        "injuries; list irregular forms (sue, sued, suing). Chinese keywords match as "
+        "phrases. A mention under a nearby negation does not count: in the same clause (no "
+        "punctuation, 'but', 'and', 'so', 但是, 而且 … in between), an English negation (no, "
+        "not, never, nobody, none, without, …n't) at most 3 words before the keyword, or a "
+        "Chinese one (没, 没有, 未, 无人, 并无, 毫无, 不曾, 从未, 并非) at most 4 characters before "
+        "it. 不 is not counted as a negation (不安全 is alarming)."),
+}
+
+
 def _operators(type_cls) -> list[dict]:
-    return [{**op, "label": str(OPERATOR_LABELS.get(op["name"], op["label"]))}
-            for op in type_cls.get_all_operators()]
+    out = []
+    for op in type_cls.get_all_operators():
+        entry = {**op, "label": str(OPERATOR_LABELS.get(op["name"], op["label"]))}
+        if op["name"] in OPERATOR_HELP:
+            entry["help"] = str(OPERATOR_HELP[op["name"]])
+        out.append(entry)
+    return out
+
+
+def _parameter_json(p: SetParam) -> dict:
+    out = {"name": p.name, "type": p.type, "label": str(p.label), "help": str(p.help),
+           "default": p.default}
+    if p.low is not None:
+        out["min"] = p.low
+    if p.high is not None:
+        out["max"] = p.high
+    if p.options:
+        out["options"] = [code for code, _label in p.options]
+        out["option_labels"] = {code: str(label) for code, label in p.options}
+    if p.fields:
+        out["fields"] = [{"name": n, "label": str(label)} for n, label in p.fields]
+    return out
 
 
 def _option_labels(options) -> dict[str, str]:
@@ -276,4 +383,5 @@ def export_metadata(kind: str, team_names: list[str]) -> dict:
                 param["min"], param["max"] = spec.low, spec.high
     data["mode"] = "first_match" if kind in FIRST_MATCH else "collect"
     data["parameters"] = DEFAULT_PARAMETERS.get(kind, {})
+    data["parameter_specs"] = [_parameter_json(p) for p in PARAMETERS.get(kind, ())]
     return data

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import RuleSetVersion, Team
 from app.models.types import MAX_ID
-from app.policy.catalog import DEFAULT_PARAMETERS, KINDS
+from app.policy.catalog import DEFAULT_PARAMETERS, KINDS, with_defaults
 from app.policy.engine import CompiledRuleSet, compile_rules
 from app.policy.validation import validate_rules
 from app.services.errors import InvalidInput, NotFound
@@ -126,7 +126,7 @@ def compile_draft(session: Session, kind: str, rules, parameters=None) -> Compil
     problems = validate(session, kind, rules, parameters)
     if problems:
         raise InvalidRules(problems)
-    return compile_rules(kind, 0, rules, parameters)
+    return compile_rules(kind, 0, rules, with_defaults(kind, parameters))
 
 
 def _current_parameters(session: Session, kind: str) -> dict:
@@ -148,10 +148,19 @@ def compiled(session: Session, kind: str, versions: dict | None = None) -> Compi
     if cached is not None and cached.version == number:
         return cached
     row = get_version(session, kind, number)
-    ruleset = compile_rules(kind, row.version, row.rules, row.parameters)
+    ruleset = compile_rules(kind, row.version, row.rules, with_defaults(kind, row.parameters))
     with _lock:
         _cache[key] = ruleset
     return ruleset
+
+
+def parameters(session: Session, kind: str) -> dict:
+    """The parameters of the version in force (declared defaults for what it lacks, and
+    for a kind not published yet)."""
+    try:
+        return compiled(session, kind).parameters
+    except NotFound:
+        return with_defaults(kind, None)
 
 
 def load_file(path: Path) -> dict:

@@ -5,6 +5,7 @@ keyword lists, durations). Subclasses, not a fork: the library's operators stay 
 from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_SELECT_MULTIPLE, FIELD_TEXT
 from business_rules.operators import BooleanType, NumericType, StringType, type_operator
 
+from app.policy.keywords import Keywords, compile_keywords
 from app.policy.patterns import compile_pattern
 
 
@@ -21,18 +22,16 @@ class TextType(StringType):
     def not_contains(self, other):
         return other not in self.value
 
-    @type_operator(FIELD_TEXT, label="Contains Any Of (comma-separated, any case)",
+    @type_operator(FIELD_TEXT, label="Mentions Any Of (whole words; negated mentions do not count)",
                    assert_type_for_arguments=False)
     def contains_any_word(self, words):
-        text = self.value.lower()
-        return any(w in text for w in self.prepare_contains_any_word(words))
+        return self.prepare_contains_any_word(words).matches(self.value)
 
     @staticmethod
     def prepare_contains_any_word(words):
-        """Split once when the rule set is compiled, not at every evaluation."""
-        if isinstance(words, tuple):
-            return words
-        return tuple(w.strip().lower() for w in words.split(",") if w.strip())
+        """Compile once when the rule set is compiled, not at every evaluation
+        (app/policy/keywords.py says what matches)."""
+        return words if isinstance(words, Keywords) else compile_keywords(words)
 
     @type_operator(FIELD_TEXT, label="Matches Pattern")
     def matches_regex(self, regex):

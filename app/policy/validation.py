@@ -4,6 +4,7 @@ it runs, and then fails with a bare assertion.
 """
 
 import difflib
+from decimal import Decimal, InvalidOperation
 
 from business_rules.fields import (
     FIELD_NO_INPUT,
@@ -14,7 +15,8 @@ from business_rules.fields import (
 )
 from flask_babel import gettext
 
-from app.policy.catalog import DEFAULT_PARAMETERS, KINDS, action_spec, variable_spec
+from app.policy import keywords
+from app.policy.catalog import KINDS, action_spec, parameter_spec, variable_spec
 from app.policy.patterns import PatternError, compile_pattern
 
 RULE_KEYS = {"name", "description", "enabled", "conditions", "actions"}
@@ -124,6 +126,9 @@ def _check_conditions(problems, rule, path, node, variables, team_names):
     # A vocabulary's values are checked; free text is not.
     options = _options(var.options, team_names) if var.type.name == "choice" else []
     _check_value(problems, rule, f"{path}.value", input_type, value, options)
+    if op_name == "contains_any_word" and isinstance(value, str) and value.strip():
+        for message in _keyword_problems(value):
+            problems.add(rule, f"{path}.value", message)
     if op_name == "matches_regex" and isinstance(value, str):
         try:
             compile_pattern(value)
@@ -183,27 +188,80 @@ def _check_actions(problems, rule, path, actions, specs, team_names):
                 problems.add(rule, ppath, gettext("needs a text value"))
 
 
+def _keyword_problems(words) -> list[str]:
+    messages = {
+        "star": lambda k: gettext("'%(word)s': '*' may only end a word", word=k),
+        "short": lambda k: gettext("'%(word)s': a word ending in '*' needs at least 3 letters",
+                                   word=k),
+        "empty": lambda k: gettext("needs one or more keywords, separated by commas"),
+    }
+    return [messages[e.reason](e.keyword) for e in keywords.check(words)]
+
+
+def _money(value) -> Decimal | None:
+    """A non-negative amount with at most 2 decimals (number or text), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+        return None
+    return amount
+
+
+def _check_parameter(problems, spec, path, value):
+    def bounded(number):
+        if spec.low is not None and number < spec.low or spec.high is not None and number > spec.high:
+            problems.add(None, path, gettext("must be between %(low)s and %(high)s",
+                                             low=f"{spec.low:g}", high=f"{spec.high:g}"))
+
+    if spec.type == "weights":
+        if not isinstance(value, dict):
+            problems.add(None, path, gettext("must be an object of numbers"))
+            return
+        known = {name for name, _label in spec.fields}
+        for wname, weight in value.items():
+            if wname not in known:
+                problems.add(None, f"{path}.{wname}", gettext("is not a known weight"))
+            elif not _is_number(weight) or not 0 <= weight <= 1:
+                problems.add(None, f"{path}.{wname}", gettext("must be a number between 0 and 1"))
+    elif spec.type in ("number", "integer"):
+        if not _is_number(value) or (spec.type == "integer" and value != int(value)):
+            problems.add(None, path, gettext("needs a whole number") if spec.type == "integer"
+                         else gettext("needs a number"))
+        else:
+            bounded(value)
+    elif spec.type == "money":
+        if _money(value) is None:
+            problems.add(None, path, gettext("must be an amount in CNY of 0 or more, with at "
+                                             "most 2 decimals (e.g. 500.00)"))
+    elif spec.type == "boolean":
+        if not isinstance(value, bool):
+            problems.add(None, path, gettext("must be true or false"))
+    elif spec.type == "choice":
+        codes = [code for code, _label in spec.options]
+        if value not in codes:
+            problems.add(None, path, _unknown_value(value, codes))
+    elif spec.type == "keywords":
+        for message in _keyword_problems(value):
+            problems.add(None, path, message)
+
+
 def _check_parameters(problems, kind, parameters):
-    defaults = DEFAULT_PARAMETERS.get(kind, {})
+    specs = parameter_spec(kind)
     if parameters in (None, {}):
         return
     if not isinstance(parameters, dict):
         problems.add(None, "parameters", gettext("must be an object"))
         return
     for key, value in parameters.items():
-        if key not in defaults:
-            problems.add(None, f"parameters.{key}", gettext("is not a parameter of this rule set"))
+        if key not in specs:
+            problems.add(None, f"parameters.{key}", gettext("is not a parameter of this rule set")
+                         + _did_you_mean(key, specs))
             continue
-        if key == "weights":
-            if not isinstance(value, dict):
-                problems.add(None, "parameters.weights", gettext("must be an object of numbers"))
-                continue
-            for wname, weight in value.items():
-                if wname not in defaults["weights"]:
-                    problems.add(None, f"parameters.weights.{wname}", gettext("is not a known weight"))
-                elif not _is_number(weight) or not 0 <= weight <= 1:
-                    problems.add(None, f"parameters.weights.{wname}",
-                                 gettext("must be a number between 0 and 1"))
+        _check_parameter(problems, specs[key], f"parameters.{key}", value)
 
 
 def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:

@@ -5,7 +5,10 @@ returns them as `allowed_actions`; the lifecycle still checks every action it is
 from sqlalchemy.orm import object_session
 
 from app.models import Complaint
+from app.models.choices import LEVELS
 from app.services.access import Actor
+
+TOP_LEVEL = max(LEVELS)
 
 
 def _handler(actor: Actor, c: Complaint) -> bool:
@@ -28,6 +31,7 @@ WHO = {
     "claim": lambda a, c: a.is_member(c.team_id) and c.assignee_id is None,
     "assign": lambda a, c: a.leads(c.team_id),
     "transfer": lambda a, c: a.leads(c.team_id),
+    "escalate": lambda a, c: a.is_member(c.team_id) and c.level < TOP_LEVEL,
     "respond": _handler,
     "note": _member,
     "wait_customer": _handler,

@@ -1,11 +1,13 @@
 """Reading and editing complaints outside the lifecycle (hand routing, corrections)."""
 
+from decimal import Decimal
+
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Complaint, Decision
+from app.models import Complaint, Decision, Team
 from app.models.choices import CATEGORIES, IMPACTS
 from app.services import validation as v
 from app.services.errors import Conflict, Forbidden, NotFound
@@ -16,7 +18,7 @@ DESCRIPTION_MAX, EXPECTED_OUTCOME_MAX = 10000, 2000
 # A generic edit corrects what the customer told us. Level, team, status, assignee and due
 # times are decided by the rules and changed by the lifecycle's actions (assign, escalation),
 # never by an edit: an edit of the level would skip the approval a level needs.
-CORRECTABLE = ("category", "description", "expected_outcome", "impact")
+CORRECTABLE = ("category", "description", "expected_outcome", "impact", "declared_value")
 # Every field of the API's complaint; those not editable by the actor are refused with 403.
 COMPLAINT_FIELDS = {
     "id", "number", "customer", "channel", "received_at", "waybill_no", "service_type",
@@ -24,7 +26,7 @@ COMPLAINT_FIELDS = {
     "expected_outcome", "impact", "urgency", "level", "status", "team", "assignee",
     "first_response_due_at", "resolution_due_at", "callback_due_at", "first_responded_at",
     "resolved_at", "closed_at", "satisfaction", "is_repeat", "repeat_of", "tags", "paused",
-    "next_due_at", "resolution", "escalation_count", "reopen_count",
+    "next_due_at", "resolution", "escalation_count", "reopen_count", "declared_value",
 }
 EDITING_ROLES = {"Admin", "Team Lead", "Agent"}  # Policy Editors and Auditors only read
 
@@ -88,15 +90,18 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor) -> Co
     if "description" in data:
         changes["description"] = v.text(p, data, "description", required=True,
                                         max_len=DESCRIPTION_MAX)
+    if "declared_value" in data:
+        changes["declared_value"] = v.money(p, data, "declared_value")
     if "expected_outcome" in data:
         changes["expected_outcome"] = v.text(p, data, "expected_outcome",
                                              max_len=EXPECTED_OUTCOME_MAX)
     p.raise_if_any(gettext("The complaint was not changed; please correct"))
     check_version(complaint, version)
-    diff = {k: [getattr(complaint, k), value] for k, value in changes.items()
-            if getattr(complaint, k) != value}
+    before = {k: _plain(getattr(complaint, k)) for k in changes}
     for key, value in changes.items():
         setattr(complaint, key, value)
+    diff = {k: [before[k], _plain(getattr(complaint, k))] for k in changes
+            if before[k] != _plain(getattr(complaint, k))}
     if diff:
         record_event(session, complaint, "edited", actor_id=actor.id, details=diff)
     try:
@@ -106,6 +111,12 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor) -> Co
         raise Conflict(gettext("the complaint was changed by someone else; reload and try again"),
                        field="version") from exc
     return complaint
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value.name if isinstance(value, Team) else value
 
 
 def complaint_json(c: Complaint) -> dict:
@@ -122,6 +133,7 @@ def complaint_json(c: Complaint) -> dict:
         "channel": c.channel, "received_at": ts(c.received_at), "waybill_no": c.waybill_no,
         "service_type": c.service_type, "origin_region": c.origin_region,
         "destination_region": c.destination_region, "region": c.region,
+        "declared_value": str(c.declared_value) if c.declared_value is not None else None,
         "category": c.category, "description": c.description,
         "expected_outcome": c.expected_outcome, "impact": c.impact, "urgency": c.urgency,
         "level": c.level, "status": c.status, "team": ref(c.team, "name"),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.policy import store
 from app.policy.engine import CompiledRuleSet, Outcome, evaluate
-from app.services.facts import weighted_score
+from app.services.facts import grade_inputs
 
 TRIAGE_TEAM = "Intake & Triage"
 # DOMAIN.md's SLA table, used when the rules cannot be evaluated: a complaint is never
@@ -30,6 +30,7 @@ class IntakeDecision:
     priority: bool = False
     versions: dict = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
+    inputs: dict = field(default_factory=dict)  # what the score used (urgency words found)
 
     def due_times(self, received):
         minutes, hours, days = self.sla
@@ -46,7 +47,7 @@ class IntakeDecision:
                  "decisions": o.decisions, "rules": o.trace} for o in self.outcomes]
 
 
-def _last(decisions, action, param):
+def last_param(decisions, action, param):
     values = [d["params"][param] for d in decisions if d["action"] == action]
     return values[-1] if values else None
 
@@ -64,15 +65,13 @@ def run_intake_rules(grading: CompiledRuleSet, routing: CompiledRuleSet, sla: Co
                      facts: dict, *, level_given: int | None = None,
                      team_given: str | None = None, trace: bool = True) -> IntakeDecision:
     """Pure: the level feeds routing and SLA, as an office would grade before routing."""
-    facts["score"] = weighted_score(
-        grading.parameters.get("weights", {}), urgency=facts["urgency"],
-        impact=facts["impact"], tier=facts["customer_tier"])
+    inputs = grade_inputs(grading.parameters, facts)
     graded = evaluate(grading, facts, trace=trace)
-    level = level_given or _last(graded.decisions, "set_level", "level") or DEFAULT_LEVEL
+    level = level_given or last_param(graded.decisions, "set_level", "level") or DEFAULT_LEVEL
     facts["level"] = int(level)
 
     routed = evaluate(routing, facts, trace=trace)
-    team = team_given or _last(routed.decisions, "assign_team", "team") or TRIAGE_TEAM
+    team = team_given or last_param(routed.decisions, "assign_team", "team") or TRIAGE_TEAM
 
     timed = evaluate(sla, facts, trace=trace)
     sla_params = next((d["params"] for d in timed.decisions if d["action"] == "set_sla"), None)
@@ -85,7 +84,7 @@ def run_intake_rules(grading: CompiledRuleSet, routing: CompiledRuleSet, sla: Co
     return IntakeDecision(
         level=facts["level"], team=team, sla=due, tags=sorted(set(tags)), priority=priority,
         versions={o.kind: o.version for o in (graded, routed, timed)},
-        outcomes=[graded, routed, timed],
+        outcomes=[graded, routed, timed], inputs=inputs,
     )
 
 

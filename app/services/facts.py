@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Complaint
 from app.models.choices import OPEN_STATUSES
+from app.policy.keywords import compile_keywords
 
 IMPACT_SCORE = {"individual": 1, "group": 3, "wide": 5}
 CUSTOMER_VALUE = {"ordinary": 1, "key": 4}
@@ -25,6 +26,20 @@ def weighted_score(weights: dict, *, urgency: int, impact: str, tier: str) -> fl
     score = (w_urgency * urgency + w_impact * IMPACT_SCORE.get(impact, 1)
              + w_value * CUSTOMER_VALUE.get(tier, 1))
     return round(score / total, 3)
+
+
+def grade_inputs(parameters: dict, facts: dict) -> dict:
+    """The score's inputs, set on `facts`: urgency words in the description (a grading
+    parameter) raise the urgency the score uses by the set's step, capped at 5; the level
+    itself is left to the rules."""
+    words = parameters.get("urgency_words")
+    found = compile_keywords(words).found(facts.get("description") or "") if words else []
+    urgency = facts.get("urgency") or 1
+    scored = min(5, urgency + int(parameters.get("urgency_step", 1))) if found else urgency
+    facts.update(mentions_urgency=bool(found), scored_urgency=scored,
+                 score=weighted_score(parameters.get("weights", {}), urgency=scored,
+                                      impact=facts["impact"], tier=facts["customer_tier"]))
+    return {"urgency_words": sorted(set(found)), "scored_urgency": scored}
 
 
 def earlier_complaint(session: Session, customer_id: int, waybill_no: str | None,
@@ -51,7 +66,12 @@ def intake_variables(c, *, tier: str, complaints_30d, is_repeat: bool,
         "status": "new", "urgency": c.urgency, "description": c.description or "",
         "waybill_no": c.waybill_no or "", "is_repeat": bool(is_repeat),
         "customer_complaints_30d": complaints_30d, "hours_open": hours_open,
+        "declared_value": _money(getattr(c, "declared_value", None)),
     }
+
+
+def _money(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def complaints_before(session: Session, customer_id: int, moment: datetime) -> int:
@@ -96,6 +116,7 @@ def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
 ESCALATION_COLUMNS = [getattr(Complaint, name) for name in (
     "id", "number", "customer_id", "category", "channel", "region", "service_type", "impact",
     "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
+    "declared_value",
     "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
     "first_responded_at", "resolution_due_at", "team_id")]
 # The complaints the sweep evaluates (open, clock running); the simulation shows the same.
@@ -120,6 +141,7 @@ def escalation_facts(c, now: datetime, *, team_name: str | None, customer_open: 
         "service_type": c.service_type, "impact": c.impact, "status": c.status,
         "urgency": c.urgency, "level": c.level, "description": c.description or "",
         "waybill_no": c.waybill_no or "", "is_repeat": bool(c.is_repeat),
+        "declared_value": _money(c.declared_value),
         "customer_complaints_30d": None, "team": team_name or "",
         "hours_open": round((now - c.received_at).total_seconds() / 3600, 2),
         "escalation_count": c.escalation_count or 0, "reopen_count": c.reopen_count or 0,

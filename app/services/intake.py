@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 INTAKE_FIELDS = {
     "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
     "destination_region", "region", "category", "description", "expected_outcome",
-    "impact", "urgency", "level", "team",
+    "impact", "urgency", "level", "team", "declared_value",
 }
 # Clocks drift; a received_at slightly ahead of ours is accepted as "now".
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -64,6 +64,7 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
         "origin_region": v.text(p, data, "origin_region", max_len=40),
         "destination_region": v.text(p, data, "destination_region", max_len=40),
         "region": v.text(p, data, "region", max_len=40),
+        "declared_value": v.money(p, data, "declared_value"),
     }
     p.raise_if_any(gettext("The complaint was not registered; please correct"))
     if not fields["region"]:
@@ -105,7 +106,7 @@ def register_complaint(
         number=reserve_numbers(session, now)[0], operator_id=actor_id,
         customer=fields["customer"], team=team, level=decision.level,
         tags=decision.tags + (["priority"] if decision.priority else []),
-        is_repeat=facts["is_repeat"],
+        is_repeat=facts["is_repeat"], callback_days=decision.sla[2],
         **{k: val for k, val in fields.items() if k not in {"customer", "team", "level"}
            and val is not None},
         **due_times(received, decision.sla, calendar),
@@ -124,7 +125,7 @@ def register_complaint(
 def _record_decision(session, complaint, decision, error, actor_id, now):
     outcome = {
         "level": complaint.level, "team": complaint.team.name if complaint.team else None,
-        "tags": complaint.tags, "assignee_id": complaint.assignee_id,
+        "tags": complaint.tags, "assignee_id": complaint.assignee_id, **decision.inputs,
         **{k: getattr(complaint, k).isoformat() for k in
            ("first_response_due_at", "resolution_due_at", "callback_due_at")},
     }
@@ -143,7 +144,7 @@ def _record_decision(session, complaint, decision, error, actor_id, now):
                      details={"error": error, "fallback_team": outcome["team"]})
     record_event(session, complaint, "routed", actor_id=actor_id, at=now, details={
         "level": outcome["level"], "team": outcome["team"], "by": "rules" if not error else
-        "fallback", "versions": decision.versions})
+        "fallback", "versions": decision.versions, **decision.inputs})
     record_event(session, complaint, "sla_started", at=now, details={
         k: outcome[k] for k in ("first_response_due_at", "resolution_due_at", "callback_due_at")})
     if complaint.assignee_id:

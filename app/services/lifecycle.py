@@ -12,17 +12,19 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Complaint, ComplaintEvent, SurveyToken, Team
 from app.models.choices import STATUSES
+from app.policy import store
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
 from app.services.calendar import add_working_time
 from app.services.complaints import check_version, get_complaint
 from app.services.errors import Conflict, InvalidInput
 from app.services.mail import deliver_in_background, queue_customer_mail
+from app.services.redecide import redecide
 from app.services.sla import refresh_queue_keys, shift_for_pause
 from app.services.timeline import record_event
 from app.timeutil import office_zone, utcnow
@@ -56,7 +58,10 @@ STEPS = {
     "callback": Step({"resolved"}, {"reached", "satisfaction", "comment"}),
     "close": Step({"resolved"}, {"reason"}),
     "reopen": Step({"resolved", "closed"}, {"reason"}),
+    "escalate": Step({"new", "assigned", "in_progress", "reopened"}, {"reason"}),
 }
+DISSATISFIED = 2  # a satisfaction of 1 or 2 (of 5) is a dissatisfied customer
+TOP_LEVEL = 5
 ACTIONS = tuple(STEPS) + ("attach",)
 
 
@@ -69,10 +74,19 @@ def _is_handler(actor: Actor, c: Complaint) -> bool:
     return actor.is_admin or c.assignee_id == actor.id or actor.leads(c.team_id)
 
 
-def needs_approval(c: Complaint) -> bool:
-    limit = Decimal(current_app.config["COMPENSATION_APPROVAL_LIMIT"])
+def approval_limit(session: Session) -> Decimal:
+    """The compensation approval limit in CNY: a parameter of the escalation rule set."""
+    return Decimal(str(store.parameters(session, "escalation")["compensation_approval_limit"]))
+
+
+def needs_approval(c: Complaint, session: Session | None = None) -> bool:
+    session = session or object_session(c)
     return c.level >= 4 or (c.resolution_kind == "compensation"
-                            and Decimal(c.resolution_amount or 0) > limit)
+                            and Decimal(c.resolution_amount or 0) > approval_limit(session))
+
+
+def dissatisfied(c: Complaint) -> bool:
+    return c.satisfaction is not None and c.satisfaction <= DISSATISFIED
 
 
 def perform(session: Session, complaint_id, action: str, body: dict, actor: Actor, *,
@@ -100,6 +114,8 @@ def perform(session: Session, complaint_id, action: str, body: dict, actor: Acto
     details = globals()[f"_{action}"](session, c, body, actor, now)
     refresh_queue_keys(c)
     record_event(session, c, action, actor_id=actor.id, at=now, details=details or {})
+    if action == "callback" and details["dissatisfied"]:
+        after_dissatisfaction(session, c, now, source="callback", actor_id=actor.id)
     try:
         session.commit()
     except StaleDataError as exc:
@@ -216,7 +232,7 @@ def _propose_resolution(session, c, body, actor, now):
     c.resolution_kind, c.resolution_text, c.resolution_amount = kind, text, amount
     c.resolution_approved_by_id = c.resolution_approved_at = None
     return {"kind": kind, "amount": str(amount) if amount is not None else None, "text": text,
-            "needs_approval": needs_approval(c)}
+            "needs_approval": needs_approval(c, session)}
 
 
 def _approve_resolution(session, c, body, actor, now):
@@ -243,14 +259,17 @@ def _resolve(session, c, body, actor, now):
     actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can resolve"))
     if not c.resolution_kind:
         raise Conflict(gettext("propose a resolution before resolving"), field="resolution")
-    if needs_approval(c) and not c.resolution_approved_at:
+    if needs_approval(c, session) and not c.resolution_approved_at:
         why = (gettext("level 4 or above") if c.level >= 4
-               else gettext("compensation above the limit"))
+               else gettext("compensation above the limit of %(limit)s CNY",
+                            limit=approval_limit(session)))
         raise Conflict(gettext("this resolution needs a lead's approval first (%(why)s)", why=why),
                        field="resolution")
     if c.first_responded_at is None:
         raise Conflict(gettext("respond to the customer before resolving"), field="status")
     c.status, c.resolved_at = "resolved", now
+    # the callback is due a set time after the actual resolution, not after its due time
+    c.callback_due_at = now + timedelta(days=callback_days(c))
     met = now <= c.resolution_due_at if c.resolution_due_at else True
     record_event(session, c, "sla_met" if met else "sla_breached", at=now,
                  details={"stage": "resolution"})
@@ -280,11 +299,48 @@ def _callback(session, c, body, actor, now):
     met = now <= c.callback_due_at if c.callback_due_at else True
     record_event(session, c, "sla_met" if met else "sla_breached", at=now,
                  details={"stage": "callback"})
-    return {"reached": reached, "satisfaction": satisfaction, "comment": comment}
+    return {"reached": reached, "satisfaction": satisfaction, "comment": comment,
+            "dissatisfied": bool(reached and dissatisfied(c))}
+
+
+def after_dissatisfaction(session, c, now, *, source: str, actor_id=None) -> bool:
+    """A satisfaction of 1-2 reopens the complaint when the policy says so (the escalation
+    set's `reopen_on_dissatisfaction`); otherwise closing it needs a lead's reason."""
+    if not store.parameters(session, "escalation").get("reopen_on_dissatisfaction", True):
+        return False
+    reopen_complaint(session, c, now)
+    record_event(session, c, "reopen", actor_id=actor_id, at=now, details={
+        "reason": gettext("customer dissatisfied (satisfaction %(n)s)", n=c.satisfaction),
+        "automatic": True, "source": source, "satisfaction": c.satisfaction,
+        "reopen_count": c.reopen_count, "resolution_due_at": c.resolution_due_at.isoformat()})
+    return True
+
+
+def callback_days(c: Complaint) -> float:
+    """The SLA's callback time; for complaints registered before it was kept, the span
+    between the resolution and callback due times, or the level's default."""
+    if c.callback_days is not None:
+        return c.callback_days
+    if c.callback_due_at and c.resolution_due_at:
+        return max(0.0, (c.callback_due_at - c.resolution_due_at).total_seconds() / 86400)
+    from app.services.decide import FALLBACK_SLA
+
+    return FALLBACK_SLA.get(c.level, FALLBACK_SLA[2])[2]
 
 
 def _close(session, c, body, actor, now):
     reason = _text(body, "reason")
+    if dissatisfied(c):
+        actor.require(actor.leads(c.team_id), gettext(
+            "the customer is dissatisfied (satisfaction %(n)s): only the team lead can close "
+            "it, with a reason", n=c.satisfaction))
+        if not reason:
+            raise InvalidInput(gettext("the customer is dissatisfied (satisfaction %(n)s): say "
+                                       "why the complaint is closed anyway", n=c.satisfaction),
+                               field="reason")
+        c.status, c.closed_at, c.close_reason = "closed", now, reason
+        return {"reason": reason, "after_callback": bool(c.callback_reached),
+                "override": True, "satisfaction": c.satisfaction}
     if c.callback_reached:
         actor.require(_is_handler(actor, c), gettext("only the assignee or the team lead can close"))
     else:
@@ -299,16 +355,38 @@ def _close(session, c, body, actor, now):
 
 def _reopen(session, c, body, actor, now):
     actor.require(actor.is_member(c.team_id), gettext("only the complaint's team can reopen it"))
+    reopen_complaint(session, c, now)
+    return {"reason": _text(body, "reason"), "reopen_count": c.reopen_count,
+            "resolution_due_at": c.resolution_due_at.isoformat()}
+
+
+def reopen_complaint(session, c, now) -> None:
+    """Back to work with the same resolution time as before, counted as a reopen; the
+    next resolution needs a new callback."""
     _, calendar = _team_and_calendar(c)
     span = (c.resolution_due_at - c.received_at) if c.resolution_due_at else timedelta(hours=48)
-
     c.status, c.reopen_count, c.is_repeat = "reopened", (c.reopen_count or 0) + 1, True
     c.resolved_at = c.closed_at = None
+    c.callback_at = c.callback_reached = None
     c.resolution_approved_at = c.resolution_approved_by_id = None
     c.resolution_due_at = add_working_time(now, span, calendar, office_zone())
     c.at_risk_from = c.resolution_due_at - span * 0.2
-    return {"reason": _text(body, "reason"), "reopen_count": c.reopen_count,
-            "resolution_due_at": c.resolution_due_at.isoformat()}
+    refresh_queue_keys(c)
+
+
+def _escalate(session, c, body, actor, now):
+    """The next escalation stage: one level up, routed and timed again for that level."""
+    actor.require(actor.is_member(c.team_id),
+                  gettext("only the complaint's team (its agents or lead) can escalate it"))
+    reason = _text(body, "reason", required=True)
+    if c.level >= TOP_LEVEL:
+        raise Conflict(gettext("complaint %(number)s is already at the highest level (5 major)",
+                               number=c.number), field="level")
+    c.escalation_count = (c.escalation_count or 0) + 1
+    done = redecide(session, c, c.level + 1, now=now, trigger="manual", reason=reason,
+                    actor_id=actor.id)
+    return {"reason": reason, "from_level": done["from_level"], "to_level": done["to_level"],
+            "from_team": done["from_team"], "team": done["team"]}
 
 
 def _text(body, field, required=False):

@@ -21,9 +21,9 @@ from app.services.facts import (
     SWEPT,
     CustomerHistory,
     escalation_facts,
+    grade_inputs,
     intake_variables,
     open_complaints_per_customer,
-    weighted_score,
 )
 from app.services.figures import scope_figures
 from app.services.validation import parse_moment
@@ -112,9 +112,7 @@ class Memo:
 
 
 def _level(grading, facts) -> int:
-    facts["score"] = weighted_score(grading.ruleset.parameters.get("weights", {}),
-                                    urgency=facts["urgency"], impact=facts["impact"],
-                                    tier=facts["customer_tier"])
+    grade_inputs(grading.ruleset.parameters, facts)
     facts["level"] = None
     levels = [d["params"]["level"] for d in grading.decisions(facts)
               if d["action"] == "set_level"]
@@ -142,7 +140,7 @@ def _intake_rows(session, start):
         select(Complaint.number, Complaint.category, Complaint.channel, Complaint.region,
                Customer.tier, Complaint.service_type, Complaint.impact, Complaint.urgency,
                Complaint.description, Complaint.waybill_no, Complaint.is_repeat,
-               Complaint.received_at, Complaint.customer_id)
+               Complaint.received_at, Complaint.customer_id, Complaint.declared_value)
         .join(Customer, Customer.id == Complaint.customer_id)
         .where(Complaint.received_at >= start).order_by(Complaint.received_at)
         .execution_options(yield_per=PROGRESS_EVERY))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.models import SurveyToken
 from app.services import validation as v
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.lifecycle import after_dissatisfaction, dissatisfied
 from app.services.timeline import record_event
 from app.timeutil import utcnow
 
@@ -40,5 +41,7 @@ def answer(session: Session, token: str, data: dict, now=None) -> SurveyToken:
     complaint.satisfaction = score
     record_event(session, complaint, "survey_answered", at=now,
                  details={"score": score, "comment": comment})
+    if dissatisfied(complaint) and complaint.status in ("resolved", "closed"):
+        after_dissatisfaction(session, complaint, now, source="survey")
     session.commit()
     return row

@@ -146,6 +146,27 @@ def parse_moment(value) -> datetime | None:
     except OverflowError:  # year 1 or 9999 moved by its offset out of range
         return None
     return parsed if EARLIEST <= parsed <= LATEST else None
+def money(problems, data, field, *, required=False):
+    """An amount in CNY: 0 or more, at most 2 decimals (a number or text like "1299.50")."""
+    value = data.get(field)
+    if value is None or value == "":
+        if required:
+            problems.add(field, gettext("is required"))
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        problems.add(field, gettext("must be an amount in CNY, e.g. 1299.50"))
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
+        problems.add(field, gettext("must be an amount in CNY with at most 2 decimals, e.g. 1299.50"))
+        return None
+    if amount < 0 or amount >= Decimal("1e10"):
+        problems.add(field, gettext("must be between 0 and 9999999999.99"))
+        return None
+    return amount
 
 
 def moment(problems, data, field, *, default=None):

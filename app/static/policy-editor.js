@@ -203,7 +203,8 @@
       } }, ops.map((o) => option(o.name, o.label, o.name === op.name)));
     return el("div", { class: "pe-leaf form-inline" }, varSelect, " ", opSelect, " ",
       valueInput(node, "value", v, op.input_type, v.options, path + ".value", v.option_labels), " ",
-      canEdit ? el("button", { class: "btn btn-xs btn-link pe-remove", onclick: () => { onRemove(); changed(); } }, T.remove) : "");
+      canEdit ? el("button", { class: "btn btn-xs btn-link pe-remove", onclick: () => { onRemove(); changed(); } }, T.remove) : "",
+      op.help ? el("p", { class: "help-block pe-operator-help" }, op.help) : "");
   }
   // Codes are stored; `labels` (from the metadata) are what the user reads.
   function valueInput(holder, key, v, inputType, options, path, labels = {}) {
@@ -302,20 +303,53 @@
   }
   function render() { renderList(); renderBuilder(); renderParameters(); }
 
-  // ---------- rule-set parameters (the grading weights) ----------
+  // ---------- rule-set parameters, built from their declaration in the metadata ----------
   function renderParameters() {
     const box = document.getElementById("pe-parameters");
     if (!box) return;
     box.replaceChildren();
-    const weights = (state.parameters || {}).weights;
-    if (!weights) return;
-    box.append(el("h5", {}, T.weights));
-    for (const [name, value] of Object.entries(weights)) {
-      box.append(el("label", { class: "pe-weight" }, `${T["weight_" + name] || name} `,
-        el("input", { type: "number", step: "0.05", min: "0", max: "1", value, "data-weight": name,
-          "data-path": `parameters.weights.${name}`, class: "form-control input-sm", disabled: canEdit ? null : "disabled",
-          oninput: (e) => { weights[name] = e.target.value === "" ? null : Number(e.target.value); changed(false); } })));
+    const specs = state.meta.parameter_specs || [];
+    if (!specs.length) return;
+    state.parameters = state.parameters || {};
+    box.append(el("h5", {}, T.parameters));
+    for (const spec of specs) box.append(parameterField(spec));
+    markProblems();
+  }
+  function parameterField(spec) {
+    const ro = canEdit ? null : "disabled";
+    const path = `parameters.${spec.name}`;
+    const current = state.parameters[spec.name] ?? spec.default;
+    const set = (value) => { state.parameters[spec.name] = value; changed(false); };
+    const number = (value) => (value === "" ? null : Number(value));
+    let input;
+    if (spec.type === "weights") {
+      const weights = { ...(current || {}) };
+      input = el("div", { class: "pe-weights" }, spec.fields.map((f) =>
+        el("label", { class: "pe-weight" }, `${f.label} `,
+          el("input", { type: "number", step: "0.05", min: spec.min, max: spec.max, value: weights[f.name] ?? "",
+            "data-weight": f.name, "data-path": `${path}.${f.name}`, class: "form-control input-sm", disabled: ro,
+            oninput: (e) => { weights[f.name] = number(e.target.value); set({ ...weights }); } }))));
+    } else if (spec.type === "boolean") {
+      input = el("input", { type: "checkbox", "data-path": path, "data-parameter": spec.name, disabled: ro,
+        checked: current ? "checked" : null, onchange: (e) => set(e.target.checked) });
+    } else if (spec.type === "choice") {
+      input = el("select", { class: "form-control input-sm", "data-path": path, "data-parameter": spec.name, disabled: ro,
+        onchange: (e) => set(e.target.value) },
+        spec.options.map((o) => option(o, spec.option_labels[o] || o, o === current)));
+    } else if (spec.type === "keywords") {
+      input = el("textarea", { class: "form-control input-sm", rows: "3", "data-path": path, "data-parameter": spec.name,
+        disabled: ro, oninput: (e) => set(e.target.value) }, current || "");
+    } else if (spec.type === "money") {
+      // kept as text: an amount in CNY with at most 2 decimals, never a rounded float
+      input = el("input", { type: "text", inputmode: "decimal", class: "form-control input-sm", value: current ?? "",
+        "data-path": path, "data-parameter": spec.name, disabled: ro, oninput: (e) => set(e.target.value.trim()) });
+    } else {
+      input = el("input", { type: "number", step: spec.type === "integer" ? "1" : "any", min: spec.min, max: spec.max,
+        class: "form-control input-sm", value: current ?? "", "data-path": path, "data-parameter": spec.name,
+        disabled: ro, oninput: (e) => set(number(e.target.value)) });
     }
+    return el("div", { class: "form-group pe-parameter", "data-parameter-row": spec.name },
+      el("label", {}, spec.label), input, spec.help ? el("p", { class: "help-block" }, spec.help) : "");
   }
 
   // ---------- simulate ----------
@@ -366,7 +400,7 @@
 
   // ---------- test one complaint ----------
   const TEST_FIELDS = ["category", "channel", "region", "customer_tier", "service_type", "impact",
-                       "urgency", "description", "is_repeat"];
+                       "urgency", "description", "declared_value", "is_repeat"];
   function renderTestFields() {
     const box = document.getElementById("pe-test-fields");
     const holder = (state.testFields = state.testFields || {});

@@ -106,7 +106,7 @@ class ComplaintView(DomainModelView):
     add_columns = [
         "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
         "destination_region", "region", "category", "description", "expected_outcome",
-        "impact", "urgency", "team",
+        "impact", "urgency", "declared_value", "team",
     ]
     add_form_extra_fields = {
         "received_at": optional_datetime_field(_("Received at")),
@@ -130,7 +130,8 @@ class ComplaintView(DomainModelView):
         (_("Complaint"), {"fields": [
             "number", "customer", "channel", "received_at", "waybill_no", "service_type",
             "origin_region", "destination_region", "region", "category", "description",
-            "expected_outcome", "impact", "urgency", "level", "status", "team", "assignee",
+            "expected_outcome", "declared_value", "impact", "urgency", "level", "status", "team",
+            "assignee",
             "operator", "is_repeat", "tags",
         ]}),
         (_("Service level"), {"fields": [
@@ -141,6 +142,7 @@ class ComplaintView(DomainModelView):
     base_order = ("received_at", "desc")
     description_columns = {
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
+        "declared_value": _("The parcel's declared (insured) value in CNY, if any."),
     }
 
     @expose("/show/<pk>", methods=["GET"])

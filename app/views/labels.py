@@ -13,6 +13,7 @@ LABELS = {
     "origin_region": _("Origin region"),
     "destination_region": _("Destination region"),
     "region": _("Region"),
+    "declared_value": _("Declared value (CNY)"),
     "category": _("Category"),
     "description": _("Description"),
     "expected_outcome": _("Expected outcome"),

@@ -20,7 +20,7 @@ from app.views.timeline_text import team_label
 
 COMPLAINT_FIELDS = ("channel", "received_at", "waybill_no", "service_type", "origin_region",
                     "destination_region", "region", "category", "description",
-                    "expected_outcome", "impact", "urgency")
+                    "expected_outcome", "impact", "urgency", "declared_value")
 NEW_CUSTOMER_FIELDS = ("name", "phone", "email", "kind")
 
 

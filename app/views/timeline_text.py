@@ -105,6 +105,19 @@ def sentence(kind: str, d: dict, names) -> str | None:
         return gettext("Transferred the complaint from %(before)s to %(team)s: %(reason)s.",
                        before=names.team(d.get("from")), team=names.team(d.get("to")),
                        reason=d.get("reason") or "—")
+    if kind == "escalate":
+        return gettext("Escalated the complaint to the next level: %(reason)s.",
+                       reason=d.get("reason") or "—")
+    if kind == "redecided":
+        text = gettext("Level %(before)s → %(after)s: routed and timed again; resolution due "
+                       "%(due)s.", before=_value("level", d.get("from_level")),
+                       after=_value("level", d.get("to_level")),
+                       due=_when(d.get("resolution_due_at")))
+        if d.get("moved"):
+            text += " " + gettext("Moved from %(before)s to %(team)s.",
+                                  before=names.team(d.get("from_team")),
+                                  team=names.team(d.get("team")))
+        return text
     if kind == "respond":
         return gettext("Replied to the customer.")
     if kind == "note":
@@ -195,7 +208,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 PROBLEMS = {"rules_failed", "email_failed", "webhook_failed", "sla_breached"}
-WORK = {"claim", "assign", "transfer", "wait_customer", "resume", "propose_resolution",
+WORK = {"claim", "assign", "transfer", "escalate", "wait_customer", "resume", "propose_resolution",
         "approve_resolution", "resolve", "callback", "close", "reopen", "attachment_added",
         "edited"}
 TECHNICAL = {"rules_failed": "error", "email_failed": "error", "webhook_failed": "error"}

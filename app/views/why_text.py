@@ -31,16 +31,37 @@ def condition_row(kind: str, c: dict) -> dict:
             "error": bool(c.get("error"))}
 
 
+TRIGGERS = {"manual": lazy_gettext("escalated by hand"),
+            "escalation_rule": lazy_gettext("by an escalation rule"),
+            "edit": lazy_gettext("level edited")}
+
+
+def stage_heading(d) -> str:
+    """Why a later decision was taken; at intake, the urgency words the grading heard."""
+    if d.stage != "level_change":
+        o = d.outcome or {}
+        if o.get("urgency_words"):
+            return gettext("Urgency words found: %(words)s; urgency used in the score: %(n)s",
+                           words=", ".join(o["urgency_words"]), n=o.get("scored_urgency"))
+        return ""
+    o = d.outcome or {}
+    return gettext("Level changed from %(before)s to %(after)s (%(why)s)",
+                   before=value_text(o.get("from_level")), after=value_text(o.get("to_level")),
+                   why=str(TRIGGERS.get(o.get("trigger"), o.get("trigger") or "—")))
+
+
 def explain(decisions) -> list[dict]:
     """Per decision stage and rule-set kind: which rule decided, and each condition in words."""
     out = []
     for d in decisions:
-        for step in d.trace or []:
+        heading = stage_heading(d)
+        for index, step in enumerate(d.trace or []):
             kind = step.get("kind")
             rules = [{"rule": r.get("rule"), "matched": bool(r.get("matched")),
                       "conditions": [condition_row(kind, c) for c in r.get("conditions") or []]}
                      for r in step.get("rules") or []]
             out.append({"kind": str(KIND_TITLES.get(kind, kind)), "version": step.get("version"),
+                        "heading": heading if index == 0 else "",
                         "fired": list(step.get("fired") or []), "rules": rules,
                         "at": d.at, "stage": d.stage})
     return out

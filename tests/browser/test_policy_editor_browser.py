@@ -107,3 +107,20 @@ def test_grading_weights_are_edited_in_a_form(page, client, as_user):
     assert draft["draft"] is True
     assert draft["parameters"]["weights"] == {"urgency": 0.9, "impact": 0.05,
                                               "customer_value": 0.2}
+
+
+def test_parameters_form_is_built_from_their_declaration(page, client, as_user):
+    sign_in(page, "editor")
+    page.goto("/policy/escalation")
+    limit = "input[data-parameter=compensation_approval_limit]"
+    page.wait_for_selector(limit)
+    assert "Compensation approval limit (CNY)" in page.inner_text("#pe-parameters")
+    page.fill(limit, "abc")
+    page.wait_for_selector(".pe-error-text")
+    assert "amount in CNY" in page.inner_text("#pe-parameters")
+    page.fill(limit, "800.00")
+    page.uncheck("input[data-parameter=reopen_on_dissatisfaction]")
+    page.wait_for_function("document.querySelectorAll('.pe-error-text').length === 0")
+    draft = client.get("/api/v1/rulesets/escalation/draft", headers=as_user("editor")).get_json()
+    assert draft["parameters"]["compensation_approval_limit"] == "800.00"
+    assert draft["parameters"]["reopen_on_dissatisfaction"] is False
