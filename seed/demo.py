@@ -1,4 +1,4 @@
-"""Believable demo data from DOMAIN.md: customers, users per role, complaints over time.
+"""Believable demo data (docs/policy.md): customers, users per role, complaints over time.
 
 Rows are inserted in bulk (Core executemany), so 100,000 complaints take seconds.
 """
@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, ComplaintEvent, ComplaintSequence, Customer, Team
+from app.models import Complaint, ComplaintEvent, ComplaintSequence, Customer, Outlet, Team
 from app.services.numbering import format_number, office_day
 from app.services.sla import refresh_queue_keys
 from app.timeutil import utcnow
@@ -112,6 +112,7 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     if not teams:
         raise click.ClickException("no teams: run the bootstrap (flask --app run init) first")
     members = {name: [u.id for u in t.members] for name, t in teams.items()}
+    outlets = ensure_outlets(session)
 
     n_customers = max(300, min(complaints // 20, 20000))
     session.connection().execute(Customer.__table__.insert(), _customer_rows(rng, n_customers, now))
@@ -131,7 +132,7 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
                 day = office_day(received)
                 counters[day] = counters.get(day, 0) + 1
                 rows.append(_complaint_row(rng, received, format_number(day, counters[day]),
-                                           customers, teams, members, now))
+                                           customers, teams, members, now, outlets))
             # Core executemany without RETURNING: the ORM's bulk path is far slower here.
             conn = session.connection()
             conn.execute(Complaint.__table__.insert(), rows)
@@ -157,7 +158,19 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     return done
 
 
-def _complaint_row(rng, received, number, customers, teams, members, now) -> dict:
+def ensure_outlets(session: Session) -> dict[str, list[int]]:
+    """The demo outlets (created once); their ids by region."""
+    known = set(session.execute(select(Outlet.code)).scalars())
+    session.add_all(Outlet(code=code, name=name, region=region)
+                    for code, name, region in ref.OUTLETS if code not in known)
+    session.flush()
+    by_region: dict[str, list[int]] = {}
+    for outlet_id, region in session.execute(select(Outlet.id, Outlet.region)):
+        by_region.setdefault(region, []).append(outlet_id)
+    return by_region
+
+
+def _complaint_row(rng, received, number, customers, teams, members, now, outlets) -> dict:
     customer_id, province = rng.choice(customers)
     category = weighted(rng, ref.CATEGORY_WEIGHTS)
     level = weighted(rng, ref.LEVEL_WEIGHTS)
@@ -181,6 +194,10 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
         "impact": rng.choices(["individual", "group", "wide"], [92, 6, 2])[0],
         "urgency": min(5, max(1, level + rng.choice([-1, 0, 0, 1]))), "level": level,
         "team_id": teams[team_name].id, "assignee_id": assignee,
+        # the delivering outlet, when the region has one of the demo outlets
+        "outlet_id": rng.choice(outlets[province]) if outlets.get(province) else None,
+        "anonymous": False, "late_registration": False,
+        "completeness": 0.9 if rng.random() < 0.8 else 0.65,
         "is_repeat": rng.random() < 0.04, "tags": [], "version": 1,
         "escalation_count": 0, "reopen_count": 0,
         "created_at": received, "updated_at": times.get("closed_at") or received,

@@ -6,6 +6,7 @@ from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, Co
 from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView
+from app.views.outlets import OutletView
 from app.views.policy import KIND_TITLES, PolicyView
 from app.views.teams import TeamComplaintsView, TeamView
 from app.views.work import QUEUE_TITLES, WorkView
@@ -20,6 +21,8 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(CustomerView, "Customers", label=_("Customers"), icon="fa-user",
                         category="Work")
     appbuilder.add_view(TeamView, "Teams", label=_("Teams"), icon="fa-users", category="Work")
+    appbuilder.add_view(OutletView, "Outlets", label=_("Outlets"), icon="fa-building",
+                        category="Work")
     appbuilder.add_view_no_menu(WorkView)
     for view in ("mine", "team", "at_risk", "overdue"):
         appbuilder.add_link(f"work-{view}", href=f"/work/{view}", label=QUEUE_TITLES[view],

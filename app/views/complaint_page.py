@@ -50,6 +50,8 @@ def available_actions(c: Complaint) -> list[str]:
     if "approve_resolution" in actions and (not c.resolution_kind or c.resolution_approved_at
                                             or not needs_approval(c)):
         actions.remove("approve_resolution")
+    if "merge" in actions and c.duplicate_of_id is None:
+        actions.remove("merge")  # merging from the page needs the screening's original
     if c.status != "closed":
         actions.append("attach")
     return actions
@@ -62,3 +64,12 @@ def linked(session, c: Complaint) -> list[Complaint]:
     return list(session.execute(select(Complaint).where(
         Complaint.customer_id == c.customer_id, Complaint.waybill_no == c.waybill_no,
         Complaint.id != c.id).order_by(Complaint.received_at)).scalars())
+
+
+def screening_of(c: Complaint) -> dict:
+    """What screening found at intake (its timeline entry), and the duplicates since."""
+    event = c.events.filter_by(kind="screened").first()
+    details = event.details if event is not None else {}
+    return {"completeness": c.completeness, "missing": details.get("missing", []),
+            "duplicate_of": c.duplicate_of, "duplicates": list(c.duplicates),
+            "anonymous": c.anonymous, "late": c.late_registration}

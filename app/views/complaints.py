@@ -4,6 +4,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from wtforms import BooleanField
 
 from app.api.visibility import VISIBLE
 from app.extensions import db
@@ -14,10 +15,11 @@ from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
+from app.services.screening import COMPLETENESS_LABELS
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
-from app.views.complaint_page import available_actions, linked, sla_strip
-from app.views.fields import choice_field, optional_datetime_field
+from app.views.complaint_page import available_actions, linked, screening_of, sla_strip
+from app.views.fields import choice_field, optional_datetime_field, region_field
 
 
 class ComplaintEventView(DomainModelView):
@@ -71,7 +73,7 @@ def form_to_intake(form_data: dict) -> dict:
     for key, value in form_data.items():
         if key in {"csrf_token"} or value in (None, ""):
             continue
-        if key in {"customer", "team"}:
+        if key in {"customer", "team", "outlet"}:
             value = value.id
         elif key == "received_at":
             value = value.replace(tzinfo=office_zone())
@@ -125,8 +127,8 @@ class ComplaintView(DomainModelView):
     ]
     add_columns = [
         "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
-        "destination_region", "region", "category", "description", "expected_outcome",
-        "impact", "urgency", "team",
+        "destination_region", "region", "outlet", "category", "description",
+        "expected_outcome", "impact", "urgency", "team", "anonymous",
     ]
     add_form_extra_fields = {
         "received_at": optional_datetime_field(_("Received at")),
@@ -134,14 +136,18 @@ class ComplaintView(DomainModelView):
         "category": choice_field(_("Category"), CATEGORIES),
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
+        "origin_region": region_field(_("Origin region")),
+        "destination_region": region_field(_("Destination region")),
+        "region": region_field(_("Region")),
+        "anonymous": BooleanField(_("Anonymous (no customer to name)")),
     }
     edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
     show_fieldsets = [
         (_("Complaint"), {"fields": [
             "number", "customer", "channel", "received_at", "waybill_no", "service_type",
-            "origin_region", "destination_region", "region", "category", "description",
-            "expected_outcome", "impact", "urgency", "level", "status", "team", "assignee",
-            "operator", "is_repeat", "tags",
+            "origin_region", "destination_region", "region", "outlet", "category",
+            "description", "expected_outcome", "impact", "urgency", "level", "status", "team",
+            "assignee", "operator", "is_repeat", "anonymous", "late_registration", "tags",
         ]}),
         (_("Service level"), {"fields": [
             "first_response_due_at", "resolution_due_at", "callback_due_at",
@@ -171,6 +177,7 @@ class ComplaintView(DomainModelView):
             actions=available_actions(complaint), strip=sla_strip(complaint),
             **refused_form_helpers(session.pop(REFUSED_FORM, None)),
             linked=linked(db.session, complaint), csrf=generate_csrf(),
+            screening=screening_of(complaint), missing_labels=COMPLETENESS_LABELS,
             resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
             stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
         )
