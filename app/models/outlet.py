@@ -12,7 +12,7 @@ class Outlet(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    region: Mapped[str] = mapped_column(String(6), index=True)  # GB/T 2260 code
+    region: Mapped[str] = mapped_column(String(40), index=True)  # GB/T 2260 code
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     def __repr__(self) -> str:

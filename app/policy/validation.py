@@ -104,12 +104,12 @@ def _check_conditions(problems, rule, path, node, variables, team_names, groups)
     if not isinstance(node, dict):
         problems.add(rule, path, gettext("a condition must be an object"))
         return
-    groups = [k for k in ("all", "any") if k in node]
-    if groups:
+    junctions = [k for k in ("all", "any") if k in node]
+    if junctions:
         if len(node) != 1:
             problems.add(rule, path, gettext("an 'all' or 'any' group must be alone in its object"))
             return
-        key = groups[0]
+        key = junctions[0]
         children = node[key]
         if not isinstance(children, list) or not children:
             problems.add(rule, f"{path}.{key}",

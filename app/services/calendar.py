@@ -44,7 +44,7 @@ def check_calendar(calendar) -> dict | None:
         raise InvalidInput(gettext("national_holidays must be true or false"), field="calendar")
     return {"days": sorted(set(days)), "start": start.isoformat("minutes"),
             "end": end.isoformat("minutes"), "holidays": [h.isoformat() for h in holidays],
-            "national_holidays": national}
+            **({"national_holidays": True} if national else {})}
 
 
 def national_working_day(day: date) -> bool | None:
