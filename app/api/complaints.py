@@ -52,7 +52,8 @@ class ComplaintApi(DomainRestApi):
     }
     base_filters = VISIBLE
     datamodel = SQLAInterface(Complaint)
-    list_columns = show_columns = PLAIN_COLUMNS + REF_COLUMNS
+    list_columns = PLAIN_COLUMNS + REF_COLUMNS
+    show_columns = list_columns + ["duplicates.id", "duplicates.number"]
     # add/edit go through the services below; these only describe the schema.
     add_columns = ["customer", "channel", "category", "description"]
     edit_columns = ["team", "level", "category", "description", "expected_outcome", "impact"]
