@@ -196,8 +196,8 @@ def _complaint_row(rng, received, number, customers, teams, members, now, outlet
         "team_id": teams[team_name].id, "assignee_id": assignee,
         # the delivering outlet, when the region has one of the demo outlets
         "outlet_id": rng.choice(outlets[province]) if outlets.get(province) else None,
-        "anonymous": False, "late_registration": False,
-        "completeness": 0.9 if rng.random() < 0.8 else 0.65,
+        # inserted in bulk, not through intake: not screened (like their rule decisions)
+        "anonymous": False, "late_registration": False, "completeness": None,
         "is_repeat": rng.random() < 0.04, "tags": [], "version": 1,
         "escalation_count": 0, "reopen_count": 0,
         "created_at": received, "updated_at": times.get("closed_at") or received,

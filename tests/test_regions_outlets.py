@@ -199,3 +199,32 @@ def test_editor_metadata_offers_regions_groups_and_outlets(client, as_user, sess
     zh_vars = {v["name"]: v for v in zh["variables"]}
     assert zh_vars["region"]["option_labels"]["650000"] == "新疆维吾尔自治区"
     assert zh["regions"]["810000"] == "香港特别行政区"
+
+
+def test_migration_maps_free_text_regions_to_codes(app, session):
+    """Region names typed before the reference table are mapped to codes; text that names
+    no region of China is cleared."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    session.remove()
+    downgrade(revision="21da9dc198e3")
+    with session.get_bind().begin() as conn:
+        conn.execute(text("INSERT INTO customer (name, kind, province, tier, created_at) "
+                          "VALUES ('a', 'person', 'Guangdong', 'ordinary', '2026-01-01'), "
+                          "('b', 'person', 'Atlantis', 'ordinary', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO complaint (number, customer_id, channel, received_at, service_type, "
+            "region, origin_region, destination_region, category, description, impact, "
+            "urgency, level, status, is_repeat, tags, created_at, updated_at, version, "
+            "escalation_count, reopen_count, is_open) SELECT 'TC1', id, 'web', "
+            "'2026-01-01', 'standard', '新疆', 'Inner Mongolia', '香港特别行政区', 'delay', "
+            "'x', 'individual', 1, 2, 'new', false, '[]', '2026-01-01', '2026-01-01', 1, 0, "
+            "0, true FROM customer WHERE name = 'a'"))
+    upgrade()
+    with session.get_bind().connect() as conn:
+        provinces = dict(conn.execute(text("SELECT name, province FROM customer")).all())
+        regions = conn.execute(text("SELECT region, origin_region, destination_region "
+                                    "FROM complaint")).one()
+    assert provinces == {"a": "440000", "b": None}
+    assert tuple(regions) == ("650000", "150000", "810000")

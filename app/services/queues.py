@@ -25,7 +25,7 @@ def parse_filters(args: dict) -> dict:
     if args.get("channel"):
         out["channel"] = v.one_of(p, args, "channel", list(CHANNELS))
     if args.get("region"):
-        out["region"] = v.text(p, args, "region", max_len=40)
+        out["region"] = v.region(p, args, "region")  # a code or either name
     p.raise_if_any(gettext("The queue filters are not valid"))
     return out
 

@@ -30,9 +30,9 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
         value = fields.get(name)
         if value is None:
             facts[name] = None
-        elif var.type.name == "choice":
+        elif var.type.name in ("choice", "region"):
             options = list(var.options)
-            if options != ["teams"] and value not in options:
+            if options not in (["teams"], ["outlets"]) and value not in options:
                 p.add(name, gettext("must be one of: %(values)s", values=", ".join(options)))
             facts[name] = value
         elif var.type.name in ("number", "duration"):
@@ -55,6 +55,8 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
                 "service_type": "standard", "status": "new", "description": "",
                 "waybill_no": "", "is_repeat": False, "hours_open": 0.0,
                 "customer_complaints_30d": 0, "region": "", "channel": "web",
+                "origin_region": "", "destination_region": "", "outlet": "",
+                "anonymous": False, "late_registration": False, "is_duplicate": False,
                 "category": "other"}
     for key, value in defaults.items():
         if facts.get(key) is None and key in specs:

@@ -50,8 +50,11 @@ def is_late(received_at: datetime, now: datetime) -> bool:
 
 
 def similar(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, a.strip().lower(),
-                                   b.strip().lower()).ratio() >= DUPLICATE_SIMILARITY
+    matcher = difflib.SequenceMatcher(None, a.strip().lower(), b.strip().lower())
+    # the cheap upper bounds first: most descriptions differ plainly
+    return (matcher.real_quick_ratio() >= DUPLICATE_SIMILARITY
+            and matcher.quick_ratio() >= DUPLICATE_SIMILARITY
+            and matcher.ratio() >= DUPLICATE_SIMILARITY)
 
 
 def find_duplicate(session: Session, fields: dict, now: datetime) -> int | None:

@@ -1,7 +1,9 @@
 """Pages and menus."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _
 
+from app.reference.regions import region_name
 from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
@@ -13,6 +15,8 @@ from app.views.work import QUEUE_TITLES, WorkView
 
 
 def register_views(appbuilder) -> None:
+    # pages show a region's name in the user's language, never its code
+    current_app.jinja_env.filters["region_name"] = region_name
     for related in (ComplaintEventView, ComplaintAttachmentView, CustomerComplaintsView,
                     TeamComplaintsView):
         appbuilder.add_view_no_menu(related)
