@@ -37,7 +37,7 @@ class DomainModelView(ModelView):
     formatters_columns = {
         **{name: office_time for name in TIME_COLUMNS},
         **{name: vocabulary_label(labels) for name, labels in VOCABULARIES.items()},
-        "active": yes_no, "enabled": yes_no,
+        "active": yes_no, "enabled": yes_no, "anonymous": yes_no, "late_registration": yes_no,
     }
     page_size = 25
 
