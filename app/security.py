@@ -40,26 +40,26 @@ REST_API_METHODS = {
 GRANTS: dict[str, dict[str, set[str]]] = {
     POLICY_EDITOR: {
         # registers complaints too, to see a published rule at work
-        "Complaint": {READ, WRITE}, "Customer": {READ}, "Team": {READ},
+        "Complaint": {READ, WRITE}, "Customer": {READ}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, WRITE, SIMULATE},
     },
     TEAM_LEAD: {
-        "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
+        "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ, WRITE}, "JobRun": {READ},
     },
     AGENT: {
-        "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
+        "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ},
     },
     AUDITOR: {
-        "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
+        "Complaint": {READ}, "Customer": {READ}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ},
     },
 }
 # Menu entries each role sees, by menu name.
 POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
                              ("grading", "routing", "sla", "escalation", "warning")}
-WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work", "New complaint"} | {
+WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "Outlets", "My work", "New complaint"} | {
     f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
 MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
 MENUS = {

@@ -19,6 +19,7 @@ from app.models import (
     ComplaintSequence,
     Customer,
     Decision,
+    Outlet,
     RuleHit,
     Team,
 )
@@ -65,7 +66,7 @@ def _customer_rows(rng: random.Random, count: int, now: datetime) -> list[dict]:
     for i in range(count):
         province = rng.choices(provinces, weights=ref.PROVINCE_WEIGHTS)[0]
         city = rng.choice(ref.PROVINCES[province])
-        city_zh = ref.CITY_ZH.get(city, "")
+        city_zh = city
         company = rng.random() < 0.2
         name = rng.choice(ref.SURNAMES) + rng.choice(ref.GIVEN) + (
             rng.choice(ref.GIVEN) if rng.random() < 0.5 else "")
@@ -109,6 +110,7 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     follow_up = members.get("Follow-up & Callback", [])
     rules = _Rules(session)
     limit = float(store.parameters(session, "escalation").get("compensation_approval_limit", 500))
+    outlets = ensure_outlets(session)
 
     n_customers = max(300, min(complaints // 20, 20000))
     session.connection().execute(Customer.__table__.insert(), _customer_rows(rng, n_customers, now))
@@ -124,7 +126,8 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     done = 0
     context = SimpleNamespace(rng=rng, now=now, teams=teams, members=members, leads=leads,
                               follow_up=follow_up, rules=rules, limit=limit, customers=customers,
-                              history=history, trace_from=now - timedelta(days=trace_days))
+                              history=history, outlets=outlets,
+                              trace_from=now - timedelta(days=trace_days))
     try:
         for start in range(0, complaints, BATCH):
             planned = []
@@ -177,6 +180,18 @@ def _stored_time(at: datetime, conn):
     return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else naive
 
 
+def ensure_outlets(session: Session) -> dict[str, list[int]]:
+    """The demo outlets (created once); their ids by region."""
+    known = set(session.execute(select(Outlet.code)).scalars())
+    session.add_all(Outlet(code=code, name=name, region=region)
+                    for code, name, region in ref.OUTLETS if code not in known)
+    session.flush()
+    by_region: dict[str, list[int]] = {}
+    for outlet_id, region in session.execute(select(Outlet.id, Outlet.region)):
+        by_region.setdefault(region, []).append(outlet_id)
+    return by_region
+
+
 def _plan(ctx, received: datetime, number: str) -> SimpleNamespace:
     """One complaint: its input, what the rules decided, and its life up to now."""
     rng = ctx.rng
@@ -200,6 +215,8 @@ def _plan(ctx, received: datetime, number: str) -> SimpleNamespace:
         "impact": rng.choices(["individual", "group", "wide"], [92, 6, 2])[0],
         "urgency": rng.choices([1, 2, 3, 4, 5], [30, 35, 20, 10, 5])[0],
         "is_repeat": False,
+        # the delivering outlet, when the region has one of the demo outlets
+        "outlet_id": rng.choice(ctx.outlets[province]) if ctx.outlets.get(province) else None,
     }
     facts = intake_variables(SimpleNamespace(**c), tier=tier, complaints_30d=recent,
                              is_repeat=False)

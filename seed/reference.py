@@ -1,24 +1,38 @@
 """Reference data the demo generator draws from (regions, names, complaint texts)."""
 
+# Provinces by GB/T 2260 code (app/reference/regions.py), with some of their cities.
 PROVINCES = {
-    "Guangdong": ["Guangzhou", "Shenzhen", "Dongguan", "Foshan"],
-    "Zhejiang": ["Hangzhou", "Ningbo", "Wenzhou", "Yiwu"],
-    "Jiangsu": ["Nanjing", "Suzhou", "Wuxi"],
-    "Shanghai": ["Shanghai"],
-    "Beijing": ["Beijing"],
-    "Shandong": ["Jinan", "Qingdao", "Yantai"],
-    "Sichuan": ["Chengdu", "Mianyang"],
-    "Hubei": ["Wuhan", "Yichang"],
-    "Henan": ["Zhengzhou", "Luoyang"],
-    "Fujian": ["Fuzhou", "Xiamen", "Quanzhou"],
-    "Hunan": ["Changsha", "Zhuzhou"],
-    "Shaanxi": ["Xi'an"],
-    "Chongqing": ["Chongqing"],
-    "Tianjin": ["Tianjin"],
-    "Yunnan": ["Kunming", "Dali"],
+    "440000": ["广州", "深圳", "东莞", "佛山"],
+    "330000": ["杭州", "宁波", "温州", "义乌"],
+    "320000": ["南京", "苏州", "无锡"],
+    "310000": ["上海"],
+    "110000": ["北京"],
+    "370000": ["济南", "青岛", "烟台"],
+    "510000": ["成都", "绵阳"],
+    "420000": ["武汉", "宜昌"],
+    "410000": ["郑州", "洛阳"],
+    "350000": ["福州", "厦门", "泉州"],
+    "430000": ["长沙", "株洲"],
+    "610000": ["西安"],
+    "500000": ["重庆"],
+    "120000": ["天津"],
+    "530000": ["昆明", "大理"],
+    "650000": ["乌鲁木齐", "喀什"],
+    "540000": ["拉萨"],
+    "460000": ["海口", "三亚"],
+    "150000": ["呼和浩特", "包头"],
+    "450000": ["南宁", "桂林"],
 }
 # Busier provinces send more parcels, and so more complaints.
-PROVINCE_WEIGHTS = [18, 14, 12, 10, 8, 7, 6, 5, 5, 4, 3, 2, 2, 2, 2]
+PROVINCE_WEIGHTS = [18, 14, 12, 10, 8, 7, 6, 5, 5, 4, 3, 2, 2, 2, 2, 1, 1, 1, 1, 2]
+# Outlets (网点): code, name, region; complaints name one of those in their region.
+OUTLETS = [
+    ("GZ-TH-01", "广州天河网点", "440000"), ("SZ-NS-01", "深圳南山网点", "440000"),
+    ("HZ-XH-01", "杭州西湖网点", "330000"), ("NJ-GL-01", "南京鼓楼网点", "320000"),
+    ("SH-PD-01", "上海浦东网点", "310000"), ("BJ-CY-01", "北京朝阳网点", "110000"),
+    ("CD-WH-01", "成都武侯网点", "510000"), ("WH-JH-01", "武汉江汉网点", "420000"),
+    ("UR-TS-01", "乌鲁木齐天山网点", "650000"), ("LS-CG-01", "拉萨城关网点", "540000"),
+]
 
 SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡"]
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞"]
@@ -70,7 +84,7 @@ CATEGORY_TEAM = {
     "staff_attitude": "Customer Service Centre", "fee_dispute": "Finance",
     "privacy": "Legal & Compliance", "other": "Intake & Triage",
 }
-# DOMAIN.md's SLA table: level -> (first response hours, resolution hours, callback days)
+# The SLA table (docs/policy.md): level -> (first response hours, resolution hours, callback days)
 SLA_BY_LEVEL = {1: (2, 24, 3), 2: (4, 48, 5), 3: (8, 72, 7), 4: (4, 24, 3), 5: (1, 4, 1)}
 
 # Demo users, one or more per role: (username, full name, "", role, team or None, lead?);

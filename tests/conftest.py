@@ -194,7 +194,7 @@ def customer_id(session):
     from app.models import Customer
 
     customer = Customer(name="张伟", kind="person", phone="13800000000",
-                        email="zhang@example.cn", province="Zhejiang", city="Hangzhou")
+                        email="zhang@example.cn", province="330000", city="Hangzhou")
     session.add(customer)
     session.commit()
     return customer.id

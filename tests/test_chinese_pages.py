@@ -32,7 +32,7 @@ def allowed_words(session) -> set[str]:
     """Names the data holds: people, customers, teams, rules, regions, alert scopes."""
     from flask import current_app
 
-    from app.models import Alert, Customer, MailTemplate, RuleSetVersion, Team
+    from app.models import Alert, Customer, MailTemplate, ReplyTemplate, RuleSetVersion, Team
 
     words = set(ALWAYS)
 
@@ -46,6 +46,8 @@ def allowed_words(session) -> set[str]:
         add(" ".join(v or "" for v in row))
     for row in session.execute(select(MailTemplate.subject, MailTemplate.body)):
         add(" ".join(row))  # the office's own mail texts
+    for row in session.execute(select(ReplyTemplate.title, ReplyTemplate.body)):
+        add(" ".join(row))  # and its replies, in either language
     for name in session.execute(select(Team.name)).scalars():
         add(name)
     for rules in session.execute(select(RuleSetVersion.rules)).scalars():

@@ -3,11 +3,13 @@ on both databases; SQLite enforces foreign keys, journals in WAL and waits for l
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
 from app.models import Complaint, Decision, EscalationMark, Notification
+from app.timeutil import utcnow
 from tests.live import live_server, post_json
 
 CONCURRENT = 30
@@ -73,7 +75,10 @@ def test_deleting_a_complaint_leaves_no_orphans(client, as_user, customer_id, se
 
 
 def test_a_complaint_others_refer_to_is_not_deleted(client, as_user, customer_id, session):
-    first = _register(client, as_user("agent"), customer_id, waybill_no="PD777")
+    # received 5 days ago: beyond the 72 h in which screening calls it a duplicate
+    earlier = (utcnow() - timedelta(days=5)).isoformat()
+    first = _register(client, as_user("agent"), customer_id, waybill_no="PD777",
+                      received_at=earlier)
     repeat = _register(client, as_user("agent"), customer_id, waybill_no="PD777")
     session.expire_all()
     assert session.get(Complaint, repeat).repeat_of_id == first

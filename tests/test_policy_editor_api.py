@@ -167,7 +167,7 @@ def test_conflict_warnings(client, as_user):
         "actions": [{"name": "assign_team", "params": {"team": "Finance"}}]})
     rules.insert(1, {"name": "Delays in Beijing", "conditions": {"all": [
         {"name": "category", "operator": "equal_to", "value": "delay"},
-        {"name": "region", "operator": "equal_to", "value": "Beijing"}]},
+        {"name": "region", "operator": "equal_to", "value": "110000"}]},
         "actions": [{"name": "assign_team", "params": {"team": "Management"}}]})
     rules.insert(2, {"name": "Impossible", "conditions": {"all": [
         {"name": "urgency", "operator": "greater_than", "value": 4},

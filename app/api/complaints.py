@@ -25,13 +25,14 @@ from app.services.intake import register_complaint
 from app.services.lifecycle import perform
 
 REF_COLUMNS = ["customer.id", "customer.name", "team.id", "team.name",
-               "assignee.id", "assignee.username"]
+               "assignee.id", "assignee.username", "outlet.id", "outlet.code",
+               "duplicate_of.id"]
 PLAIN_COLUMNS = [
     "id", "number", "channel", "received_at", "waybill_no", "service_type", "origin_region",
     "destination_region", "region", "declared_value", "category", "description", "expected_outcome", "impact",
     "urgency", "level", "status", "first_response_due_at", "resolution_due_at",
     "callback_due_at", "first_responded_at", "resolved_at", "closed_at", "satisfaction",
-    "is_repeat", "tags", "version",
+    "is_repeat", "tags", "anonymous", "late_registration", "completeness", "version",
 ]
 
 
@@ -52,14 +53,17 @@ class ComplaintApi(DomainRestApi):
         "action": "write",
     }
     base_filters = VISIBLE
+    related_by_code = ("outlet",)  # given as a code or an id
     datamodel = SQLAInterface(Complaint)
-    list_columns = show_columns = PLAIN_COLUMNS + REF_COLUMNS
+    list_columns = PLAIN_COLUMNS + REF_COLUMNS
+    show_columns = list_columns + ["duplicates.id", "duplicates.number"]
     # add/edit go through the services below; these only describe the schema.
     add_columns = ["customer", "channel", "category", "description"]
     edit_columns = list(CORRECTABLE)  # per role: services.complaints.editable_fields
     search_columns = [
         "number", "channel", "category", "level", "status", "team", "customer", "region",
-        "waybill_no", "received_at", "assignee", "service_type",
+        "waybill_no", "received_at", "assignee", "service_type", "outlet", "anonymous",
+        "late_registration",
     ]
     order_columns = ["id", "number", "received_at", "level", "status", "resolution_due_at"]
     base_order = ("received_at", "desc")

@@ -2,6 +2,7 @@ from marshmallow import validate
 
 from app.api.base import DomainInterface as SQLAInterface
 from app.api.base import DomainRestApi
+from app.api.outlets import normalise_region
 from app.models import Customer
 from app.models.choices import CUSTOMER_KINDS, CUSTOMER_TIERS
 
@@ -23,3 +24,9 @@ class CustomerApi(DomainRestApi):
         "email": validate.Email(error="is not a valid e-mail address"),
         "phone": validate.Regexp(r"^\+?[0-9][0-9 \-]{4,30}$", error="is not a valid phone number"),
     }
+
+    def pre_add(self, item):
+        """The region is stored as its code; the API takes the code or either name."""
+        item.province = normalise_region(item.province, field="province")
+
+    pre_update = pre_add

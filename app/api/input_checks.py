@@ -215,7 +215,10 @@ def _check_json_body(view) -> None:
         raise Refused(400, gettext("the request body must be a JSON object"), "body")
     datamodel = getattr(view, "datamodel", None)
     if isinstance(body, dict) and datamodel is not None and request.method in ("POST", "PUT"):
+        by_code = getattr(view, "related_by_code", ())  # e.g. an outlet named by its code
         for column, value in body.items():
+            if column in by_code and isinstance(value, str):
+                continue  # the service looks the code up and refuses unknown ones
             if column in datamodel.list_properties and (
                     datamodel.is_relation(column) or datamodel.is_integer(column)):
                 many = (datamodel.is_relation_many_to_many(column)

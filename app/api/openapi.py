@@ -276,7 +276,7 @@ def complete_spec(spec: dict, datamodels: dict | None = None) -> dict:
                     else:
                         operation[key] = value
             for code, response in operation.get("responses", {}).items():
-                if code[0] in "45" and "$ref" not in response:
+                if code[0] in "45" and "$ref" not in response and "headers" not in response:
                     operation["responses"][code] = {"$ref": f"#/components/responses/{code}"}
                 else:
                     _fix_schema(response, "response")

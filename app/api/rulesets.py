@@ -64,11 +64,12 @@ class RuleSetApi(BaseApi):
     def metadata(self):
         """Variables, operators and actions per kind, for the rule editor."""
         teams = store.team_names(db.session)
+        outlets = store.outlet_names(db.session)
         kinds = [request.args["kind"]] if request.args.get("kind") else KINDS
         for kind in kinds:
             if kind not in KINDS:
                 return self.response(404, message=f"unknown rule-set kind '{kind}'")
-        return self.response(200, result={k: export_metadata(k, teams) for k in kinds})
+        return self.response(200, result={k: export_metadata(k, teams, outlets) for k in kinds})
 
     @expose("/<kind>", methods=["GET"])
     @protect()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.jobs.notify import queue_notice
-from app.models import Complaint, Customer, EscalationMark, Team
+from app.models import Complaint, Customer, EscalationMark, Outlet, Team
 from app.policy import store
 from app.policy.engine import evaluate
 from app.services.facts import (
@@ -42,8 +42,10 @@ def sweep(session: Session, now=None) -> dict:
             .join(Complaint, Complaint.id == EscalationMark.complaint_id).where(*SWEPT)):
         marked.setdefault((complaint_id, mark_stage), set()).add(rule)
     rows = session.execute(
-        select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"))
-        .join(Customer, Customer.id == Complaint.customer_id)
+        select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"),
+               Outlet.code.label("outlet_code"))
+        .outerjoin(Customer, Customer.id == Complaint.customer_id)
+        .outerjoin(Outlet, Outlet.id == Complaint.outlet_id)
         .where(*SWEPT)
         .execution_options(yield_per=BATCH)).all()
     evaluated, todo = 0, []
@@ -51,7 +53,8 @@ def sweep(session: Session, now=None) -> dict:
         # a plain namespace: attribute reads on SQLAlchemy rows cost more than the facts
         row = SimpleNamespace(**result_row._asdict())
         facts = escalation_facts(row, now, team_name=teams.get(row.team_id),
-                                 customer_open=open_per_customer.get(row.customer_id, 0))
+                                 customer_open=open_per_customer.get(row.customer_id, 0),
+                                 outlet=row.outlet_code)
         current = stage(row)
         done = marked.get((row.id, current), frozenset())
         out = evaluate(ruleset, facts, trace=False, skip=done)

@@ -9,6 +9,7 @@ from app.jobs.notify import queue_notice
 from app.models import Alert
 from app.policy import store
 from app.policy.engine import evaluate
+from app.reference.regions import EN
 from app.services.figures import scope_figures
 from app.services.mail import render
 from app.timeutil import utcnow
@@ -48,6 +49,15 @@ def raise_alert(session, rule, scope_type, scope, severity, message, figures, no
     return alert
 
 
+def readable(row: dict) -> dict:
+    """The figures with a region scope named (the scope itself stays the code)."""
+    if not row["scope_type"].startswith("region"):
+        return row
+    first, *rest = row["scope"].split(" / ")
+    name = EN.get(first)
+    return {**row, "scope": " / ".join([f"{name} ({first})" if name else first, *rest])}
+
+
 def run_warnings(session: Session, now=None, *, resolve_after: int = 3) -> dict:
     now = now or utcnow()
     ruleset = store.compiled(session, "warning")
@@ -61,8 +71,8 @@ def run_warnings(session: Session, now=None, *, resolve_after: int = 3) -> dict:
                 params = decision["params"]
                 if decision["action"] == "raise_alert":
                     raise_alert(session, rule, row["scope_type"], row["scope"],
-                                params["severity"], render(params["message"], row), row, now,
-                                active)
+                                params["severity"], render(params["message"], readable(row)),
+                                row, now, active)
                     seen.add((rule, row["scope_type"], row["scope"]))
                     raised += 1
                 else:

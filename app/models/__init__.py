@@ -10,6 +10,7 @@ from app.models.complaint import (
     SurveyToken,
 )
 from app.models.customer import Customer
+from app.models.outlet import Outlet
 from app.models.policy import (
     Alert,
     Decision,
@@ -42,6 +43,7 @@ __all__ = [
     "Decision",
     "MailTemplate",
     "Notification",
+    "Outlet",
     "SurveyToken",
     "RuleHit",
     "RuleSetDraft",

@@ -1,6 +1,8 @@
-"""The domain's fixed vocabularies (DOMAIN.md), with labels for the UI."""
+"""The domain's fixed vocabularies (docs/policy.md), with labels for the UI."""
 
 from flask_babel import lazy_gettext as _
+
+from app.reference.regions import REGION_LABELS
 
 CHANNELS = {
     "phone": _("Phone hotline"),
@@ -65,4 +67,6 @@ JOB_NAMES = {"escalation": _("Escalation sweep"), "warnings": _("Early warning")
 VOCABULARIES = {
     "channel": CHANNELS, "category": CATEGORIES, "status": STATUSES, "impact": IMPACTS,
     "service_type": SERVICE_TYPES, "tier": CUSTOMER_TIERS, "assignment_method": ASSIGNMENT_METHODS,
+    "region": REGION_LABELS, "origin_region": REGION_LABELS, "destination_region": REGION_LABELS,
+    "province": REGION_LABELS,
 }

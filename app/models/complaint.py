@@ -23,7 +23,8 @@ class Complaint(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    # None for an anonymous complaint (a letter or a post with no one to identify)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     channel: Mapped[str] = mapped_column(choice(CHANNELS))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     waybill_no: Mapped[str | None] = mapped_column(String(40), index=True)
@@ -74,6 +75,13 @@ class Complaint(Model):
     callback_comment: Mapped[str | None] = mapped_column(Text)
     close_reason: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    # Screening at intake (docs/policy.md): the outlet concerned, anonymity, late
+    # registration, the complaint this one duplicates, the record's completeness (0-1).
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default="0")
+    late_registration: Mapped[bool] = mapped_column(default=False, server_default="0")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    completeness: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic locking: SQLAlchemy refuses an UPDATE whose version has moved on.
@@ -84,7 +92,10 @@ class Complaint(Model):
     assignee = relationship(User, foreign_keys=[assignee_id])
     operator = relationship(User, foreign_keys=[operator_id])
     approver = relationship(User, foreign_keys=[resolution_approved_by_id])
-    repeat_of = relationship("Complaint", remote_side=[id])
+    repeat_of = relationship("Complaint", remote_side=[id], foreign_keys=[repeat_of_id])
+    duplicate_of = relationship("Complaint", remote_side=[id], foreign_keys=[duplicate_of_id],
+                                backref="duplicates")
+    outlet = relationship("Outlet")
     events = relationship(
         "ComplaintEvent", back_populates="complaint", order_by="ComplaintEvent.at",
         cascade="all, delete-orphan", lazy="dynamic",

@@ -22,14 +22,23 @@ from app.models.choices import (
     STATUSES,
     VOCABULARIES,
 )
-from app.policy.types import TYPES, ChoiceType, DurationType, FlagType, NumberType, TextType
-from seed.reference import PROVINCES
+from app.policy.types import (
+    TYPES,
+    ChoiceType,
+    DurationType,
+    FlagType,
+    NumberType,
+    RegionType,
+    TextType,
+)
+from app.reference.regions import CODES as REGION_CODES
+from app.reference.regions import DEFAULT_REGION_GROUPS, REGION_LABELS
 
 KINDS = ("grading", "routing", "sla", "escalation", "warning")
 FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
 # What the editor shows for a code; rules store the code.
 OPTION_LABELS = {code: label for labels in (*VOCABULARIES.values(), SEVERITIES)
-                 for code, label in labels.items()}
+                 for code, label in labels.items()} | REGION_LABELS
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,10 @@ def _opts(mapping) -> tuple:
 COMPLAINT_VARS = (
     Var("category", ChoiceType, _("Category"), _opts(CATEGORIES)),
     Var("channel", ChoiceType, _("Channel"), _opts(CHANNELS)),
-    Var("region", ChoiceType, _("Region (province)"), tuple(PROVINCES)),
+    Var("region", RegionType, _("Region (province)"), REGION_CODES),
+    Var("origin_region", RegionType, _("Origin region"), REGION_CODES),
+    Var("destination_region", RegionType, _("Destination region"), REGION_CODES),
+    Var("outlet", ChoiceType, _("Outlet concerned"), ("outlets",)),
     Var("customer_tier", ChoiceType, _("Customer tier"), _opts(CUSTOMER_TIERS)),
     Var("service_type", ChoiceType, _("Service type"), _opts(SERVICE_TYPES)),
     Var("impact", ChoiceType, _("Impact scope"), _opts(IMPACTS)),
@@ -81,6 +93,10 @@ COMPLAINT_VARS = (
     Var("is_repeat", FlagType, _("Is a repeat complaint")),
     Var("customer_complaints_30d", NumberType, _("Customer's complaints in 30 days")),
     Var("hours_open", DurationType, _("Time open (hours)")),
+    Var("anonymous", FlagType, _("Anonymous (no customer)")),
+    Var("late_registration", FlagType, _("Registered more than 24 h after it was received")),
+    Var("is_duplicate", FlagType, _("Duplicate of a recent complaint")),
+    Var("completeness", NumberType, _("Completeness of the record (0-1)")),
 )
 ESCALATION_VARS = COMPLAINT_VARS + (
     Var("team", ChoiceType, _("Team"), ("teams",)),
@@ -96,7 +112,7 @@ ESCALATION_VARS = COMPLAINT_VARS + (
 )
 WARNING_VARS = (
     Var("scope_type", ChoiceType, _("Scope type"),
-        ("region", "category", "channel", "team", "region_category")),
+        ("region", "category", "channel", "team", "outlet", "region_category")),
     Var("scope", TextType, _("Scope")),
     Var("count_1h", NumberType, _("Complaints in the last hour")),
     Var("count_24h", NumberType, _("Complaints in the last 24 h")),
@@ -218,8 +234,11 @@ PARAMETERS = {
                  default=True),
     ),
 }
-DEFAULT_PARAMETERS = {kind: {p.name: p.default for p in params}
-                      for kind, params in PARAMETERS.items()}
+# Every kind's parameters: those declared above (the editor's parameter form) and the
+# region groups (the editor's group form); docs/policy.md.
+GROUPS = {"region_groups": DEFAULT_REGION_GROUPS}
+DEFAULT_PARAMETERS = {kind: {**{p.name: p.default for p in PARAMETERS.get(kind, ())}, **GROUPS}
+                      for kind in KINDS}
 
 
 def parameter_spec(kind: str) -> dict[str, SetParam]:
@@ -230,6 +249,13 @@ def with_defaults(kind: str, parameters: dict | None) -> dict:
     """A version's parameters, completed by the declared defaults (older versions lack
     parameters declared since)."""
     return {**DEFAULT_PARAMETERS.get(kind, {}), **(parameters or {})}
+
+
+def region_groups(parameters) -> dict[str, list[str]]:
+    """A rule set's region groups; versions published before groups existed use the
+    default ones."""
+    groups = (parameters or {}).get("region_groups")
+    return groups if isinstance(groups, dict) else DEFAULT_REGION_GROUPS
 
 
 class Facts(BaseVariables):
@@ -313,6 +339,7 @@ OPERATOR_LABELS = {
     "greater_than_or_equal_to": _("at least"), "less_than": _("less than"),
     "less_than_or_equal_to": _("at most"), "longer_than": _("longer than (hours)"),
     "shorter_than": _("shorter than (hours)"), "is_true": _("is yes"), "is_false": _("is no"),
+    "is_in_group": _("is in region group"), "is_not_in_group": _("is not in region group"),
 }
 
 
@@ -358,9 +385,10 @@ def _option_labels(options) -> dict[str, str]:
     return {o: str(OPTION_LABELS[o]) for o in options if o in OPTION_LABELS}
 
 
-def export_metadata(kind: str, team_names: list[str]) -> dict:
+def export_metadata(kind: str, team_names: list[str], outlets: dict | None = None) -> dict:
     """business-rules' export, with our types' operators, translated labels and live
-    options filled in."""
+    options (teams, outlets: code -> name) filled in."""
+    outlets = outlets or {}
     variables, actions = CLASSES[kind]
     data = export_rule_data(variables, actions)
     data["variable_type_operators"] = {name: _operators(t) for name, t in TYPES.items()}
@@ -368,6 +396,10 @@ def export_metadata(kind: str, team_names: list[str]) -> dict:
         var["label"] = str(var["label"])
         if var["options"] == ["teams"]:
             var["options"] = team_names
+        if var["options"] == ["outlets"]:
+            var["options"] = list(outlets)
+            var["option_labels"] = {code: f"{code} {name}" for code, name in outlets.items()}
+            continue
         var["option_labels"] = _option_labels(var["options"])
     specs = action_spec(kind)
     for action in data["actions"]:
@@ -384,4 +416,6 @@ def export_metadata(kind: str, team_names: list[str]) -> dict:
     data["mode"] = "first_match" if kind in FIRST_MATCH else "collect"
     data["parameters"] = DEFAULT_PARAMETERS.get(kind, {})
     data["parameter_specs"] = [_parameter_json(p) for p in PARAMETERS.get(kind, ())]
+    # the editor's region-group form: every region with its name in the user's language
+    data["regions"] = {code: str(label) for code, label in REGION_LABELS.items()}
     return data

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from business_rules.engine import do_actions
 from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_TEXT
 
-from app.policy.catalog import CLASSES, FIRST_MATCH, variable_spec
+from app.policy.catalog import CLASSES, FIRST_MATCH, region_groups, variable_spec
+from app.policy.types import GROUP_OPERATORS
 
 UNKNOWN = object()
 
@@ -89,13 +90,15 @@ def _cast(type_cls, value):
     return probe._assert_valid_value_and_cast(value)
 
 
-def _leaf(node, var, path):
+def _leaf(node, var, path, groups):
     name, op_name, expected = node["name"], node["operator"], node.get("value")
     op = getattr(var.type, op_name)
     type_cls, no_input = var.type, op.input_type == FIELD_NO_INPUT
     prepare = getattr(var.type, f"prepare_{op_name}", None)
     broken = None
-    if prepare:
+    if op_name in GROUP_OPERATORS:
+        arg = frozenset(groups.get(expected, ()))
+    elif prepare:
         try:
             arg = prepare(expected)
         except ValueError as exc:  # e.g. a pattern stored before RE2 was required
@@ -126,12 +129,12 @@ def _leaf(node, var, path):
     return check
 
 
-def _compile_node(node, variables, path):
+def _compile_node(node, variables, path, groups):
     if node is None:
         return lambda ev, out: True
     if "all" in node or "any" in node:
         key = "all" if "all" in node else "any"
-        children = [_compile_node(c, variables, f"{path}.{key}[{i}]")
+        children = [_compile_node(c, variables, f"{path}.{key}[{i}]", groups)
                     for i, c in enumerate(node[key])]
         if len(children) == 1:
             return children[0]
@@ -150,7 +153,7 @@ def _compile_node(node, variables, path):
                     return True
             return False
         return check_any
-    return _leaf(node, variables[node["name"]], path)
+    return _leaf(node, variables[node["name"]], path, groups)
 
 
 def _guard(node, variables):
@@ -171,12 +174,13 @@ def _guard(node, variables):
 def compile_rules(kind: str, version: int, rules: list, parameters=None) -> CompiledRuleSet:
     """Compile a validated rule list (validate first: compilation trusts its input)."""
     variables = variable_spec(kind)
+    groups = region_groups(parameters)
     compiled = []
     for i, rule in enumerate(rules):
         conditions = rule.get("conditions")
         compiled.append(CompiledRule(
             name=rule["name"], enabled=rule.get("enabled", True),
-            check=_compile_node(conditions, variables, f"rules[{i}].conditions"),
+            check=_compile_node(conditions, variables, f"rules[{i}].conditions", groups),
             actions=rule["actions"], guard=_guard(conditions, variables)))
     counts = {}
     for rule in compiled:
@@ -190,7 +194,7 @@ def compile_rules(kind: str, version: int, rules: list, parameters=None) -> Comp
             # The index has already checked the guard: the indexed check skips it.
             rest = [c for j, c in enumerate(rules[i]["conditions"]["all"]) if j != rule.guard[2]]
             rule.indexed_check = _compile_node({"all": rest} if rest else None, variables,
-                                               f"rules[{i}].conditions")
+                                               f"rules[{i}].conditions", groups)
         else:
             rule.indexed_check = rule.check
     ruleset = CompiledRuleSet(kind, version, compiled, parameters or {}, index_variable)

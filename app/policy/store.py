@@ -46,6 +46,14 @@ def team_names(session: Session) -> list[str]:
     return list(session.execute(select(Team.name).order_by(Team.name)).scalars())
 
 
+def outlet_names(session: Session) -> dict[str, str]:
+    """Active outlets, code -> name, for the editor's choices."""
+    from app.models import Outlet
+
+    return dict(session.execute(select(Outlet.code, Outlet.name).where(Outlet.active)
+                                .order_by(Outlet.code)).all())
+
+
 def check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise NotFound(gettext("unknown rule-set kind '%(kind)s'; kinds are: %(kinds)s", kind=kind,
@@ -53,6 +61,10 @@ def check_kind(kind: str) -> None:
 
 
 def validate(session: Session, kind: str, rules, parameters=None) -> list[dict]:
+    """Problems of a rule set; without parameters, with the published ones (the region
+    groups its rules may name)."""
+    if parameters in (None, {}) and kind in KINDS:
+        parameters = _current_parameters(session, kind)
     return validate_rules(kind, rules, team_names(session), parameters)
 
 
@@ -101,6 +113,8 @@ def publish(session: Session, kind: str, rules, *, comment: str, author_id: int 
         raise InvalidRules(problems)
     if parameters in (None, {}):
         parameters = _current_parameters(session, kind)
+    # every version records its parameters in full (a file may give only some)
+    parameters = {**DEFAULT_PARAMETERS.get(kind, {}), **parameters}
     for _attempt in range(3):
         number = (session.execute(select(func.max(RuleSetVersion.version))
                                   .where(RuleSetVersion.kind == kind)).scalar() or 0) + 1

@@ -2,7 +2,14 @@
 keyword lists, durations). Subclasses, not a fork: the library's operators stay in use.
 """
 
-from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_SELECT_MULTIPLE, FIELD_TEXT
+
+from business_rules.fields import (
+    FIELD_NO_INPUT,
+    FIELD_NUMERIC,
+    FIELD_SELECT,
+    FIELD_SELECT_MULTIPLE,
+    FIELD_TEXT,
+)
 from business_rules.operators import BooleanType, NumericType, StringType, type_operator
 
 from app.policy.keywords import Keywords, compile_keywords
@@ -68,6 +75,24 @@ class ChoiceType(StringType):
         return self.value not in values
 
 
+class RegionType(ChoiceType):
+    """A region code (GB/T 2260); rules may also name a region group of the rule set's
+    `region_groups` parameter (the engine turns the group's name into its codes)."""
+
+    name = "region"
+
+    @type_operator(FIELD_SELECT, label="Is In Group", assert_type_for_arguments=False)
+    def is_in_group(self, codes):
+        return self.value in codes
+
+    @type_operator(FIELD_SELECT, label="Is Not In Group", assert_type_for_arguments=False)
+    def is_not_in_group(self, codes):
+        return self.value not in codes
+
+
+GROUP_OPERATORS = ("is_in_group", "is_not_in_group")
+
+
 class FloatNumbers:
     """Numbers as floats with the library's epsilon comparisons: the library's Decimal
     conversion of every float dominated evaluation time, and policy needs no more
@@ -125,4 +150,5 @@ class FlagType(BooleanType):
         return not self.value
 
 
-TYPES = {t.name: t for t in (TextType, ChoiceType, NumberType, DurationType, FlagType)}
+TYPES = {t.name: t for t in (TextType, ChoiceType, RegionType, NumberType, DurationType,
+                             FlagType)}

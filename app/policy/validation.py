@@ -4,6 +4,7 @@ it runs, and then fails with a bare assertion.
 """
 
 import difflib
+import re
 from decimal import Decimal, InvalidOperation
 
 from business_rules.fields import (
@@ -16,8 +17,18 @@ from business_rules.fields import (
 from flask_babel import gettext
 
 from app.policy import keywords
-from app.policy.catalog import KINDS, action_spec, parameter_spec, variable_spec
+from app.policy.catalog import (
+    KINDS,
+    action_spec,
+    parameter_spec,
+    region_groups,
+    variable_spec,
+)
 from app.policy.patterns import PatternError, compile_pattern
+from app.policy.types import GROUP_OPERATORS
+from app.reference.regions import CODES as REGION_CODES
+from app.reference.regions import EN as REGION_EN
+from app.reference.regions import region_code
 
 RULE_KEYS = {"name", "description", "enabled", "conditions", "actions"}
 
@@ -85,16 +96,36 @@ def _check_value(problems, rule, path, input_type, value, options):
                 problems.add(rule, f"{path}[{i}]", _unknown_value(item, options))
 
 
-def _check_conditions(problems, rule, path, node, variables, team_names):
+def _unknown_region(value) -> str:
+    code = region_code(value)
+    if code:
+        return gettext("'%(value)s' is not a region code (did you mean '%(code)s', %(name)s?)",
+                       value=value, code=code, name=REGION_EN[code])
+    return _unknown_value(value, REGION_CODES)
+
+
+def _check_region_value(problems, rule, path, op_name, value, groups):
+    if op_name in GROUP_OPERATORS:
+        if value not in groups:
+            problems.add(rule, path, gettext("'%(value)s' is not a region group of this rule "
+                                             "set", value=value) + _did_you_mean(value, groups))
+        return
+    for i, item in enumerate(value if isinstance(value, list) else [value]):
+        if item not in REGION_CODES:
+            problems.add(rule, f"{path}[{i}]" if isinstance(value, list) else path,
+                         _unknown_region(item))
+
+
+def _check_conditions(problems, rule, path, node, variables, team_names, groups):
     if not isinstance(node, dict):
         problems.add(rule, path, gettext("a condition must be an object"))
         return
-    groups = [k for k in ("all", "any") if k in node]
-    if groups:
+    junctions = [k for k in ("all", "any") if k in node]
+    if junctions:
         if len(node) != 1:
             problems.add(rule, path, gettext("an 'all' or 'any' group must be alone in its object"))
             return
-        key = groups[0]
+        key = junctions[0]
         children = node[key]
         if not isinstance(children, list) or not children:
             problems.add(rule, f"{path}.{key}",
@@ -102,7 +133,8 @@ def _check_conditions(problems, rule, path, node, variables, team_names):
                                  "group", group=key))
             return
         for i, child in enumerate(children):
-            _check_conditions(problems, rule, f"{path}.{key}[{i}]", child, variables, team_names)
+            _check_conditions(problems, rule, f"{path}.{key}[{i}]", child, variables, team_names,
+                              groups)
         return
     name = node.get("name")
     if _word(name) not in variables:
@@ -123,12 +155,16 @@ def _check_conditions(problems, rule, path, node, variables, team_names):
         problems.add(rule, f"{path}.value", gettext("is missing"))
         return
     value = node.get("value")
-    # A vocabulary's values are checked; free text is not.
-    options = _options(var.options, team_names) if var.type.name == "choice" else []
+    # A vocabulary's values are checked; free text is not, nor are outlets (they come and go).
+    options = (_options(var.options, team_names)
+               if var.type.name == "choice" and list(var.options) != ["outlets"] else [])
     _check_value(problems, rule, f"{path}.value", input_type, value, options)
     if op_name == "contains_any_word" and isinstance(value, str) and value.strip():
         for message in _keyword_problems(value):
             problems.add(rule, f"{path}.value", message)
+    if var.type.name == "region" and not any(p["path"].startswith(f"{path}.value")
+                                             for p in problems.items):
+        _check_region_value(problems, rule, f"{path}.value", op_name, value, groups)
     if op_name == "matches_regex" and isinstance(value, str):
         try:
             compile_pattern(value)
@@ -257,11 +293,31 @@ def _check_parameters(problems, kind, parameters):
         problems.add(None, "parameters", gettext("must be an object"))
         return
     for key, value in parameters.items():
+        if key == "region_groups":  # every kind has them; edited in the group form
+            _check_groups(problems, value)
+            continue
         if key not in specs:
             problems.add(None, f"parameters.{key}", gettext("is not a parameter of this rule set")
                          + _did_you_mean(key, specs))
             continue
         _check_parameter(problems, specs[key], f"parameters.{key}", value)
+
+
+def _check_groups(problems, groups):
+    path = "parameters.region_groups"
+    if not isinstance(groups, dict):
+        problems.add(None, path, gettext("must be an object: group name -> list of region codes"))
+        return
+    for name, codes in groups.items():
+        if not re.fullmatch(r"[a-z0-9_\-]{1,40}", name):
+            problems.add(None, f"{path}.{name}", gettext(
+                "a group name is 1-40 lower-case letters, digits, '-' or '_'"))
+        if not isinstance(codes, list) or not codes:
+            problems.add(None, f"{path}.{name}", gettext("needs a list of one or more region codes"))
+            continue
+        for i, code in enumerate(codes):
+            if code not in REGION_CODES:
+                problems.add(None, f"{path}.{name}[{i}]", _unknown_region(code))
 
 
 def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:
@@ -275,6 +331,9 @@ def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:
         problems.add(None, "rules", gettext("must be a list of rules"))
         return problems.items
     variables, specs = variable_spec(kind), action_spec(kind)
+    groups = region_groups(parameters)
+    if not isinstance(groups, dict) or not all(isinstance(c, list) for c in groups.values()):
+        groups = {}
     seen = set()
     for i, rule in enumerate(rules):
         path = f"rules[{i}]"
@@ -298,7 +357,7 @@ def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:
             problems.add(label, f"{path}.description", gettext("must be text"))
         if rule.get("conditions") is not None:  # absent or null: the rule always matches
             _check_conditions(problems, label, f"{path}.conditions", rule["conditions"],
-                              variables, team_names)
+                              variables, team_names, groups)
         _check_actions(problems, label, f"{path}.actions", rule.get("actions"), specs, team_names)
     _check_parameters(problems, kind, parameters)
     return problems.items

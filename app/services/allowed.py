@@ -32,6 +32,8 @@ WHO = {
     "assign": lambda a, c: a.leads(c.team_id),
     "transfer": lambda a, c: a.leads(c.team_id),
     "escalate": lambda a, c: a.is_member(c.team_id) and c.level < TOP_LEVEL,
+    # merging from the page needs the original screening found
+    "merge": lambda a, c: a.leads(c.team_id) and c.duplicate_of_id is not None,
     "respond": _handler,
     "note": _member,
     "wait_customer": _handler,

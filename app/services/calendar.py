@@ -1,13 +1,17 @@
 """Working time: due times count only a team's working hours when it has a calendar.
 
 A calendar is {"days": [0-6, Monday = 0], "start": "HH:MM", "end": "HH:MM",
-"holidays": ["YYYY-MM-DD", …]} in the office time zone; none means 24/7. Times are UTC
-in and out; the arithmetic is done on local dates, so it holds in any zone.
+"holidays": ["YYYY-MM-DD", …], "national_holidays": bool} in the office time zone; none
+means 24/7. With `national_holidays` the team also follows China's public holidays and
+their make-up working days (调休), as published by the State Council and kept by the
+`chinese-calendar` package; the typed holidays stay on top of both. Times are UTC in and
+out; the arithmetic is done on local dates, so it holds in any zone.
 """
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 from flask_babel import gettext
 
 from app.services.errors import InvalidInput
@@ -35,17 +39,41 @@ def check_calendar(calendar) -> dict | None:
                                    "(%(error)s)", error=exc), field="calendar") from exc
     if end <= start:
         raise InvalidInput(gettext("the working day must end after it starts"), field="calendar")
+    national = calendar.get("national_holidays", False)
+    if not isinstance(national, bool):
+        raise InvalidInput(gettext("national_holidays must be true or false"), field="calendar")
     return {"days": sorted(set(days)), "start": start.isoformat("minutes"),
-            "end": end.isoformat("minutes"), "holidays": [h.isoformat() for h in holidays]}
+            "end": end.isoformat("minutes"), "holidays": [h.isoformat() for h in holidays],
+            **({"national_holidays": True} if national else {})}
+
+
+def national_working_day(day: date) -> bool | None:
+    """True on a make-up working day, False on a public holiday, None on an ordinary day
+    (or in a year the national calendar does not cover yet: the team's days decide)."""
+    try:
+        is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return None if name is None else not is_holiday
+
+
+def is_working_day(calendar: dict, day: date) -> bool:
+    if day.isoformat() in calendar.get("holidays", ()):
+        return False
+    if calendar.get("national_holidays"):
+        national = national_working_day(day)
+        if national is not None:
+            return national
+    return day.weekday() in calendar["days"]
 
 
 def _windows(calendar: dict, tz: ZoneInfo, from_utc: datetime):
     """Working windows (UTC start, UTC end) from the local day of `from_utc` onwards."""
     start_t, end_t = time.fromisoformat(calendar["start"]), time.fromisoformat(calendar["end"])
-    holidays = set(calendar.get("holidays", []))
+    calendar = {**calendar, "holidays": set(calendar.get("holidays", []))}
     day = from_utc.astimezone(tz).date()
     for _ in range(MAX_DAYS):
-        if day.weekday() in calendar["days"] and day.isoformat() not in holidays:
+        if is_working_day(calendar, day):
             yield (datetime.combine(day, start_t, tzinfo=tz).astimezone(from_utc.tzinfo),
                    datetime.combine(day, end_t, tzinfo=tz).astimezone(from_utc.tzinfo))
         day += timedelta(days=1)

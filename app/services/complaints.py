@@ -150,6 +150,11 @@ def complaint_json(c: Complaint) -> dict:
                        "approved_at": ts(c.resolution_approved_at)}
         if c.resolution_kind else None,
         "escalation_count": c.escalation_count, "reopen_count": c.reopen_count,
+        "outlet": {"id": c.outlet.id, "code": c.outlet.code, "name": c.outlet.name}
+        if c.outlet else None,
+        "anonymous": c.anonymous, "late_registration": c.late_registration,
+        "completeness": c.completeness, "duplicate_of": c.duplicate_of_id,
+        "duplicates": sorted(d.id for d in c.duplicates),
         "version": c.version,
     }
 

@@ -14,7 +14,7 @@ from app.policy.engine import CompiledRuleSet, Outcome, evaluate
 from app.services.facts import grade_inputs
 
 TRIAGE_TEAM = "Intake & Triage"
-# DOMAIN.md's SLA table, used when the rules cannot be evaluated: a complaint is never
+# The policy's SLA table (docs/policy.md), used when the rules cannot be evaluated: a complaint is never
 # left without due times. level -> (first response minutes, resolution hours, callback days)
 FALLBACK_SLA = {1: (120, 24, 3), 2: (240, 48, 5), 3: (480, 72, 7), 4: (240, 24, 3), 5: (60, 4, 1)}
 DEFAULT_LEVEL = 2

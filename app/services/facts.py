@@ -18,7 +18,7 @@ REPEAT_WINDOW = timedelta(days=30)
 
 
 def weighted_score(weights: dict, *, urgency: int, impact: str, tier: str) -> float:
-    """DOMAIN.md's grading score: a weighted sum of 1-5 scores (weights are policy)."""
+    """The policy's grading score (docs/policy.md): a weighted sum of 1-5 scores (weights are policy)."""
     w_urgency = weights.get("urgency", 0)
     w_impact = weights.get("impact", 0)
     w_value = weights.get("customer_value", 0)
@@ -55,23 +55,35 @@ def earlier_complaint(session: Session, customer_id: int, waybill_no: str | None
     return session.execute(query).scalar()
 
 
-def intake_variables(c, *, tier: str, complaints_30d, is_repeat: bool,
-                     hours_open: float = 0.0) -> dict:
+def intake_variables(c, *, tier: str | None, complaints_30d, is_repeat: bool,
+                     hours_open: float = 0.0, outlet: str | None = None) -> dict:
     """The intake rules' variables of a complaint as registered: `c` is the parsed input,
-    a stored complaint or a result row (anything with the complaint's attributes).
-    Intake, test-one and simulation all build them here, so they cannot drift apart."""
+    a stored complaint or a result row (anything with the complaint's attributes), and
+    `outlet` the code of the outlet concerned. Intake, test-one and simulation all build
+    them here, so they cannot drift apart."""
     return {
         "category": c.category, "channel": c.channel, "region": c.region or "",
-        "customer_tier": tier, "service_type": c.service_type, "impact": c.impact,
+        "origin_region": c.origin_region or "", "destination_region": c.destination_region or "",
+        "outlet": outlet or "",
+        "customer_tier": tier or "ordinary", "service_type": c.service_type, "impact": c.impact,
         "status": "new", "urgency": c.urgency, "description": c.description or "",
         "waybill_no": c.waybill_no or "", "is_repeat": bool(is_repeat),
         "customer_complaints_30d": complaints_30d, "hours_open": hours_open,
         "declared_value": _money(getattr(c, "declared_value", None)),
+        **screening_variables(c),
     }
 
 
 def _money(value) -> float | None:
     return None if value is None else float(value)
+
+
+def screening_variables(c) -> dict:
+    completeness = getattr(c, "completeness", None)
+    return {"anonymous": bool(getattr(c, "anonymous", False)),
+            "late_registration": bool(getattr(c, "late_registration", False)),
+            "is_duplicate": getattr(c, "duplicate_of_id", None) is not None,
+            "completeness": float(completeness) if completeness is not None else None}
 
 
 def complaints_before(session: Session, customer_id: int, moment: datetime) -> int:
@@ -100,12 +112,16 @@ class CustomerHistory:
 
 
 def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
-    customer = fields["customer"]
-    repeat_of = earlier_complaint(session, customer.id, fields["waybill_no"], now)
+    customer, outlet = fields["customer"], fields.get("outlet")
+    # a duplicate is the same complaint again, not a repeat after a resolution
+    repeat_of = (earlier_complaint(session, customer.id, fields["waybill_no"], now)
+                 if customer is not None and not fields.get("duplicate_of_id") else None)
     facts = intake_variables(
-        SimpleNamespace(**fields), tier=customer.tier, is_repeat=repeat_of is not None,
+        SimpleNamespace(**fields), tier=customer.tier if customer else None,
+        is_repeat=repeat_of is not None, outlet=outlet.code if outlet else None,
         # counted only if a rule reads it
-        complaints_30d=lambda: complaints_before(session, customer.id, fields["received_at"]),
+        complaints_30d=(lambda: complaints_before(session, customer.id, fields["received_at"]))
+        if customer is not None else 0,
         hours_open=max(0.0, round((now - fields["received_at"]).total_seconds() / 3600, 2)))
     facts.update(repeat_of=repeat_of, level=fields["level"])
     return facts
@@ -114,7 +130,9 @@ def intake_facts(session: Session, fields: dict, now: datetime) -> dict:
 # The complaint columns escalation_facts reads (plus id and team), for the sweep and the
 # escalation simulation alike.
 ESCALATION_COLUMNS = [getattr(Complaint, name) for name in (
-    "id", "number", "customer_id", "category", "channel", "region", "service_type", "impact",
+    "id", "number", "customer_id", "category", "channel", "region", "origin_region",
+    "destination_region", "outlet_id", "anonymous", "late_registration", "duplicate_of_id",
+    "completeness", "service_type", "impact",
     "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
     "declared_value",
     "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
@@ -133,10 +151,13 @@ def _minutes(delta) -> float:
     return round(delta.total_seconds() / 60, 1)
 
 
-def escalation_facts(c, now: datetime, *, team_name: str | None, customer_open: int) -> dict:
+def escalation_facts(c, now: datetime, *, team_name: str | None, customer_open: int,
+                     outlet: str | None = None) -> dict:
     """The escalation variables of one open complaint at `now` (a row or a model)."""
     facts = {
         "category": c.category, "channel": c.channel, "region": c.region or "",
+        "origin_region": c.origin_region or "", "destination_region": c.destination_region or "",
+        "outlet": outlet or "", **screening_variables(c),
         "customer_tier": getattr(c, "customer_tier", None) or "ordinary",
         "service_type": c.service_type, "impact": c.impact, "status": c.status,
         "urgency": c.urgency, "level": c.level, "description": c.description or "",

@@ -1,11 +1,11 @@
 """Early-warning figures per scope, computed by the database (GROUP BY), not by looping
 over complaints in Python.
 
-For each scope type (region, category, channel, team, region × category): complaints in
+For each scope type (region, category, channel, team, outlet, region × category): complaints in
 the last hour and 24 h, the baseline (daily average of the 7 days before), the growth
 ratio, and over the last 7 days the SLA breach, repeat, escalation and damage + loss
 rates, the average satisfaction and the open complaints in their warning window. One
-GROUP BY at the finest grain (region × category × channel × team); each scope's figures
+GROUP BY at the finest grain (region × category × channel × team × outlet); each scope's figures
 are sums over those few thousand groups.
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, Team
+from app.models import Complaint, Outlet, Team
 from app.models.choices import OPEN_STATUSES
 
 SCOPES = {
@@ -22,6 +22,7 @@ SCOPES = {
     "category": ("category",),
     "channel": ("channel",),
     "team": ("team",),
+    "outlet": ("outlet",),
     "region_category": ("region", "category"),
 }
 SUMS = ("count_1h", "count_24h", "previous_7d", "n7", "breached7", "repeat7", "escalated7",
@@ -44,7 +45,8 @@ def _fine_groups(session: Session, now: datetime):
     keys = [func.coalesce(Complaint.region, "").label("region"),
             func.coalesce(Complaint.category, "").label("category"),
             func.coalesce(Complaint.channel, "").label("channel"),
-            func.coalesce(Complaint.team_id, 0).label("team_id")]
+            func.coalesce(Complaint.team_id, 0).label("team_id"),
+            func.coalesce(Complaint.outlet_id, 0).label("outlet_id")]
     query = (
         select(
             *keys,
@@ -73,10 +75,12 @@ def _fine_groups(session: Session, now: datetime):
 def scope_figures(session: Session, now: datetime, scope_types=tuple(SCOPES)) -> list[dict]:
     """One row of figures per scope value that had complaints in the last 8 days."""
     teams = dict(session.execute(select(Team.id, Team.name)).all())
+    outlets = dict(session.execute(select(Outlet.id, Outlet.code)).all())
     totals: dict[tuple, dict] = {}
     for group in _fine_groups(session, now):
         values = {"region": group.region, "category": group.category,
-                  "channel": group.channel, "team": teams.get(group.team_id, "")}
+                  "channel": group.channel, "team": teams.get(group.team_id, ""),
+                  "outlet": outlets.get(group.outlet_id, "")}
         for scope_type in scope_types:
             key = tuple(values[name] for name in SCOPES[scope_type])
             if any(k in (None, "") for k in key):

@@ -1,12 +1,14 @@
 """Registering a complaint: validate, number, decide by the rules, assign, record why."""
 
+import difflib
 import logging
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, Customer, Decision, RuleHit, Team
+from app.models import Complaint, Customer, Decision, Outlet, RuleHit, Team
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services import validation as v
 from app.services.assignment import pick_assignee
@@ -14,6 +16,7 @@ from app.services.decide import TRIAGE_TEAM, decide_intake, fallback_decision
 from app.services.facts import intake_facts
 from app.services.mail import deliver_in_background, queue_customer_mail
 from app.services.numbering import reserve_numbers
+from app.services.screening import completeness, find_duplicate, is_late
 from app.services.sla import due_times, refresh_queue_keys
 from app.services.teams import team_by_name
 from app.services.timeline import record_event  # noqa: F401 - re-exported for callers
@@ -24,7 +27,7 @@ log = logging.getLogger(__name__)
 INTAKE_FIELDS = {
     "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
     "destination_region", "region", "category", "description", "expected_outcome",
-    "impact", "urgency", "level", "team", "declared_value",
+    "impact", "urgency", "level", "team", "declared_value", "outlet", "anonymous",
 }
 # Clocks drift; a received_at slightly ahead of ours is accepted as "now".
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -36,10 +39,17 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
         raise v.InvalidInput(gettext("The complaint must be a JSON object"))
     p = v.Problems()
     v.no_unknown(p, data, INTAKE_FIELDS)
-    customer_id = v.integer(p, data, "customer", required=True, low=1, high=v.MAX_ID)
+    anonymous = data.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        p.add("anonymous", gettext("must be true or false"))
+    customer_id = v.integer(p, data, "customer", low=1, high=v.MAX_ID)
     customer = session.get(Customer, customer_id) if customer_id else None
     if customer_id and customer is None:
         p.add("customer", gettext("no customer with id %(id)s", id=customer_id))
+    if anonymous is True and customer_id:
+        p.add("anonymous", gettext("an anonymous complaint has no customer"))
+    elif anonymous is not True and "customer" not in p.by_field and not customer_id:
+        p.add("customer", gettext("is required (or register the complaint as anonymous)"))
     team_id = v.integer(p, data, "team", low=1, high=v.MAX_ID)
     team = session.get(Team, team_id) if team_id else None
     if team_id and team is None:
@@ -61,15 +71,38 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
         "description": v.text(p, data, "description", required=True, max_len=10000),
         "expected_outcome": v.text(p, data, "expected_outcome", max_len=2000),
         "waybill_no": v.text(p, data, "waybill_no", max_len=40),
-        "origin_region": v.text(p, data, "origin_region", max_len=40),
-        "destination_region": v.text(p, data, "destination_region", max_len=40),
-        "region": v.text(p, data, "region", max_len=40),
+        "origin_region": v.region(p, data, "origin_region"),
+        "destination_region": v.region(p, data, "destination_region"),
+        "region": v.region(p, data, "region"),
+        "outlet": _outlet(session, p, data),
+        "anonymous": anonymous is True,
         "declared_value": v.money(p, data, "declared_value"),
     }
     p.raise_if_any(gettext("The complaint was not registered; please correct"))
     if not fields["region"]:
-        fields["region"] = customer.province
+        fields["region"] = (customer.province if customer else None) or (
+            fields["outlet"].region if fields["outlet"] else None)
+    fields["completeness"], fields["missing"] = completeness(
+        fields, assessed=any(data.get(k) is not None for k in ("level", "urgency", "impact")))
+    fields["late_registration"] = is_late(fields["received_at"], now)
+    fields["duplicate_of_id"] = find_duplicate(session, fields, now)
     return fields
+
+
+def _outlet(session, p, data):
+    """The outlet concerned, by code (or id)."""
+    value = data.get("outlet")
+    if value in (None, ""):
+        return None
+    query = (select(Outlet).where(Outlet.id == value) if isinstance(value, int)
+             and not isinstance(value, bool) else select(Outlet).where(Outlet.code == str(value)))
+    outlet = session.execute(query).scalar_one_or_none()
+    if outlet is None:
+        codes = session.execute(select(Outlet.code)).scalars().all()
+        close = difflib.get_close_matches(str(value), codes, n=1)
+        p.add("outlet", gettext("no outlet '%(value)s'", value=value) + (
+            gettext(" (did you mean '%(word)s'?)", word=close[0]) if close else ""))
+    return outlet
 
 
 def register_complaint(
@@ -98,14 +131,18 @@ def register_complaint(
         team = team_by_name(session, decision.team) or team_by_name(session, TRIAGE_TEAM)
 
     received = fields["received_at"]
+    screening_tags = [tag for tag, flag in (
+        ("anonymous", fields["anonymous"]), ("late-registration", fields["late_registration"]),
+        ("duplicate", fields["duplicate_of_id"])) if flag]
     assignee_id = pick_assignee(session, team) if team is not None else None
     calendar = team.calendar if team is not None else None
+    missing = fields.pop("missing")
     complaint = Complaint(
         repeat_of_id=facts["repeat_of"],
         assignee_id=assignee_id, status="assigned" if assignee_id else "new",
         number=reserve_numbers(session, now)[0], operator_id=actor_id,
         customer=fields["customer"], team=team, level=decision.level,
-        tags=decision.tags + (["priority"] if decision.priority else []),
+        tags=decision.tags + (["priority"] if decision.priority else []) + screening_tags,
         is_repeat=facts["is_repeat"], callback_days=decision.sla[2],
         **{k: val for k, val in fields.items() if k not in {"customer", "team", "level"}
            and val is not None},
@@ -115,11 +152,24 @@ def register_complaint(
     session.add(complaint)
     session.flush()
     _record_decision(session, complaint, decision, error, actor_id, now)
+    _record_screening(session, complaint, missing, now)
     mailed = queue_customer_mail(session, complaint, "registered")
     session.commit()
     if mailed:
         deliver_in_background()
     return complaint
+
+
+def _record_screening(session, complaint, missing, now):
+    """What screening found, on the timeline; a duplicate is noted on the original too."""
+    record_event(session, complaint, "screened", at=now, details={
+        "completeness": float(complaint.completeness), "missing": missing,
+        "anonymous": complaint.anonymous, "late_registration": complaint.late_registration,
+        "duplicate_of": complaint.duplicate_of_id})
+    if complaint.duplicate_of_id:
+        original = session.get(Complaint, complaint.duplicate_of_id)
+        record_event(session, original, "duplicate_registered", at=now,
+                     details={"duplicate": complaint.id, "number": complaint.number})
 
 
 def _record_decision(session, complaint, decision, error, actor_id, now):

@@ -59,6 +59,7 @@ STEPS = {
     "close": Step({"resolved"}, {"reason"}),
     "reopen": Step({"resolved", "closed"}, {"reason"}),
     "escalate": Step({"new", "assigned", "in_progress", "reopened"}, {"reason"}),
+    "merge": Step(NOT_CLOSED - {"resolved"}, {"into", "reason"}),
 }
 DISSATISFIED = 2  # a satisfaction of 1 or 2 (of 5) is a dissatisfied customer
 TOP_LEVEL = 5
@@ -387,6 +388,29 @@ def _escalate(session, c, body, actor, now):
                     actor_id=actor.id)
     return {"reason": reason, "from_level": done["from_level"], "to_level": done["to_level"],
             "from_team": done["from_team"], "team": done["team"]}
+
+
+def _merge(session, c, body, actor, now):
+    """A lead closes a duplicate as merged into its original; both timelines say so."""
+    actor.require(actor.leads(c.team_id), gettext("only the team lead can merge a duplicate"))
+    into = body.get("into", c.duplicate_of_id)
+    if into is None:
+        raise Conflict(gettext("complaint %(number)s is not marked as a duplicate; say which "
+                               "complaint it duplicates ('into')", number=c.number), field="into")
+    original = get_complaint(session, into, viewer=actor) if str(into).isdigit() else None
+    if original is None or original.id == c.id:
+        raise InvalidInput(gettext("'into' must be the id of another complaint"), field="into")
+    if original.duplicate_of_id is not None or original.status == "closed":
+        raise Conflict(gettext("complaint %(number)s is itself closed or a duplicate; merge "
+                               "into the original", number=original.number), field="into")
+    reason = _text(body, "reason")
+    c.duplicate_of_id = original.id
+    c.status, c.closed_at = "closed", now
+    c.close_reason = gettext("merged into %(number)s", number=original.number)
+    c.tags = [*(c.tags or []), "merged"]
+    record_event(session, original, "merged_in", actor_id=actor.id, at=now,
+                 details={"duplicate": c.id, "number": c.number, "reason": reason})
+    return {"into": original.id, "number": original.number, "reason": reason}
 
 
 def _text(body, field, required=False):

@@ -25,7 +25,7 @@ def parse_filters(args: dict) -> dict:
     if args.get("channel"):
         out["channel"] = v.one_of(p, args, "channel", list(CHANNELS))
     if args.get("region"):
-        out["region"] = v.text(p, args, "region", max_len=40)
+        out["region"] = v.region(p, args, "region")  # a code or either name
     if args.get("assignee") not in (None, ""):
         out["assignee_id"] = v.integer(p, {"assignee": args["assignee"]}, "assignee", low=1,
                                        high=2**31 - 1)

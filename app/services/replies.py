@@ -10,25 +10,25 @@ from app.timeutil import to_office
 
 # (title, category or None, language, body): the office edits them after the first start.
 DEFAULTS = [
-    ("Acknowledge", None, "zh", "{customer}您好，您的投诉（投诉单号 {number}）已收到，我们将在"
+    ("确认收到", None, "zh", "{customer}您好，您的投诉（投诉单号 {number}）已收到，我们将在"
      " {due} 前给您处理结果。如有新的情况，请回复本消息。"),
     ("Acknowledge", None, "en", "Dear {customer}, we have received your complaint {number} and "
      "will come back to you with a resolution by {due}."),
-    ("Delay: checking with the depot", "delay", "zh", "{customer}您好，关于运单 {waybill_no}，"
+    ("延误：正在联系网点核实", "delay", "zh", "{customer}您好，关于运单 {waybill_no}，"
      "我们已联系派送网点核实，今天内给您答复。给您带来不便，深表歉意。"),
     ("Delay: checking with the depot", "delay", "en", "Dear {customer}, we are checking waybill "
      "{waybill_no} with the delivery outlet and will update you today. We apologise for the "
      "delay."),
-    ("Damage: photos please", "damage", "zh", "{customer}您好，为尽快为您办理理赔，请回复快件"
+    ("破损：请提供照片", "damage", "zh", "{customer}您好，为尽快为您办理理赔，请回复快件"
      "外包装和物品受损部位的照片。"),
     ("Damage: photos please", "damage", "en", "Dear {customer}, to settle your claim quickly, "
      "please reply with photos of the packaging and the damaged item."),
-    ("Loss: search started", "loss", "zh", "{customer}您好，我们已对运单 {waybill_no} 启动查找，"
+    ("丢失：已启动查找", "loss", "zh", "{customer}您好，我们已对运单 {waybill_no} 启动查找，"
      "将在 {due} 前告知结果；如确认丢失，将按保价规定赔偿。"),
     ("Loss: search started", "loss", "en", "Dear {customer}, we have started a search for "
      "waybill {waybill_no} and will tell you the outcome by {due}; if it is lost, we "
      "compensate as the declared value provides."),
-    ("Apology for staff attitude", "staff_attitude", "zh", "{customer}您好，对快递员的服务态度"
+    ("服务态度致歉", "staff_attitude", "zh", "{customer}您好，对快递员的服务态度"
      "给您带来的不愉快，我们深表歉意，已对相关人员进行批评教育。"),
     ("Apology for staff attitude", "staff_attitude", "en", "Dear {customer}, we are sorry for "
      "how our courier treated you; we have spoken with the person concerned."),

@@ -5,7 +5,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, Customer
+from app.models import Complaint
 from app.models.choices import OPEN_STATUSES
 from app.policy import store
 from app.policy.catalog import variable_spec
@@ -30,9 +30,9 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
         value = fields.get(name)
         if value is None:
             facts[name] = None
-        elif var.type.name == "choice":
+        elif var.type.name in ("choice", "region"):
             options = list(var.options)
-            if options != ["teams"] and value not in options:
+            if options not in (["teams"], ["outlets"]) and value not in options:
                 p.add(name, gettext("must be one of: %(values)s", values=", ".join(options)))
             facts[name] = value
         elif var.type.name in ("number", "duration"):
@@ -55,6 +55,8 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
                 "service_type": "standard", "status": "new", "description": "",
                 "waybill_no": "", "is_repeat": False, "hours_open": 0.0,
                 "customer_complaints_30d": 0, "region": "", "channel": "web",
+                "origin_region": "", "destination_region": "", "outlet": "",
+                "anonymous": False, "late_registration": False, "is_duplicate": False,
                 "category": "other"}
     for key, value in defaults.items():
         if facts.get(key) is None and key in specs:
@@ -65,9 +67,11 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
 def _stored_intake_facts(session: Session, complaint: Complaint) -> dict:
     """What intake saw when this complaint was registered."""
     return intake_variables(
-        complaint, tier=complaint.customer.tier, is_repeat=complaint.is_repeat,
+        complaint, tier=complaint.customer.tier if complaint.customer else None,
+        is_repeat=complaint.is_repeat,
+        outlet=complaint.outlet.code if complaint.outlet else None,
         complaints_30d=complaints_before(session, complaint.customer_id,
-                                         complaint.received_at))
+                                         complaint.received_at) if complaint.customer_id else 0)
 
 
 def try_rules(session: Session, kind: str, *, rules=None, parameters=None, complaint_id=None,
@@ -99,9 +103,11 @@ def try_rules(session: Session, kind: str, *, rules=None, parameters=None, compl
             open_count = session.execute(select(func.count()).select_from(Complaint).where(
                 Complaint.customer_id == complaint.customer_id,
                 Complaint.status.in_(OPEN_STATUSES))).scalar()
-            complaint.customer_tier = session.get(Customer, complaint.customer_id).tier
+            complaint.customer_tier = (complaint.customer.tier if complaint.customer
+                                       else "ordinary")
             facts = escalation_facts(complaint, now, team_name=complaint.team.name
-                                     if complaint.team else None, customer_open=open_count)
+                                     if complaint.team else None, customer_open=open_count,
+                                     outlet=complaint.outlet.code if complaint.outlet else None)
     else:
         facts = _facts_from_fields(kind, fields or {})
     out = evaluate(candidate, facts)

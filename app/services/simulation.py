@@ -11,7 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, Customer, Team
+from app.models import Complaint, Customer, Outlet, Team
 from app.policy import store
 from app.policy.engine import evaluate
 from app.services.decide import DEFAULT_LEVEL, FALLBACK_SLA, TRIAGE_TEAM, IntakeDecision
@@ -138,10 +138,14 @@ def _sla(sla, facts, level) -> tuple:
 def _intake_rows(session, start):
     return session.execute(
         select(Complaint.number, Complaint.category, Complaint.channel, Complaint.region,
+               Complaint.origin_region, Complaint.destination_region, Complaint.anonymous,
+               Complaint.late_registration, Complaint.duplicate_of_id, Complaint.completeness,
                Customer.tier, Complaint.service_type, Complaint.impact, Complaint.urgency,
                Complaint.description, Complaint.waybill_no, Complaint.is_repeat,
-               Complaint.received_at, Complaint.customer_id, Complaint.declared_value)
-        .join(Customer, Customer.id == Complaint.customer_id)
+               Complaint.received_at, Complaint.customer_id, Outlet.code.label("outlet_code"),
+               Complaint.declared_value)
+        .outerjoin(Customer, Customer.id == Complaint.customer_id)
+        .outerjoin(Outlet, Outlet.id == Complaint.outlet_id)
         .where(Complaint.received_at >= start).order_by(Complaint.received_at)
         .execution_options(yield_per=PROGRESS_EVERY))
 
@@ -161,6 +165,7 @@ def _simulate_intake(session, kind, draft, start, now, progress) -> dict:
         progress(0, total)
     for row in _intake_rows(session, start):
         facts = intake_variables(row, tier=row.tier, is_repeat=row.is_repeat,
+                                 outlet=row.outlet_code,
                                  complaints_30d=history and history.complaints_before(
                                      row.customer_id, row.received_at))
         # Stages the draft does not replace, and whose input did not change, run once.
@@ -215,15 +220,17 @@ def _simulate_escalation(session, draft, now, progress) -> dict:
     open_per_customer = open_complaints_per_customer(session)
     rows = session.execute(
         select(*ESCALATION_COLUMNS, Customer.tier.label("customer_tier"),
-               Team.name.label("team_name"))
-        .join(Customer, Customer.id == Complaint.customer_id)
+               Team.name.label("team_name"), Outlet.code.label("outlet_code"))
+        .outerjoin(Customer, Customer.id == Complaint.customer_id)
+        .outerjoin(Outlet, Outlet.id == Complaint.outlet_id)
         .outerjoin(Team, Team.id == Complaint.team_id)
         .where(*SWEPT)
         .execution_options(yield_per=PROGRESS_EVERY))
     changes, changed, evaluated, escalations = [], 0, 0, Counter()
     for row in rows:
         facts = escalation_facts(row, now, team_name=row.team_name,
-                                 customer_open=open_per_customer.get(row.customer_id, 0))
+                                 customer_open=open_per_customer.get(row.customer_id, 0),
+                                 outlet=row.outlet_code)
         before = _actions(evaluate(live, dict(facts), trace=False))
         after = _actions(evaluate(draft, dict(facts), trace=False))
         escalations["before"] += bool(before)

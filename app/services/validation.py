@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext
 
 from app.models.types import MAX_ID
+from app.reference.regions import region_code, unknown_region
 from app.services.errors import InvalidInput
 from app.timeutil import as_utc
 
@@ -186,3 +187,16 @@ def no_unknown(problems, data, allowed):
     for key in data:
         if key not in allowed:
             problems.add(key, gettext("is not a field that can be set here"))
+
+
+def region(problems, data, field, *, required=False):
+    """A region of China given by GB/T 2260 code, Chinese or English name; the code."""
+    value = data.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.add(field, gettext("is required"))
+        return None
+    code = region_code(value)
+    if code is None:
+        problems.add(field, unknown_region(value))
+    return code

@@ -149,7 +149,13 @@
     const op = operators(v.field_type)[0];
     return { name: v.name, operator: op.name, value: defaultValue(v, op) };
   }
+  // "region is in group …": the value is a group of the rule set's `region_groups`.
+  const GROUP_OPS = ["is_in_group", "is_not_in_group"];
+  function groupNames() {
+    return Object.keys((state.parameters || {}).region_groups || state.meta.parameters.region_groups || {});
+  }
   function defaultValue(v, op) {
+    if (GROUP_OPS.includes(op.name)) return groupNames()[0] || "";
     if (op.input_type === "none") return undefined;
     if (op.input_type === "numeric") return 0;
     if (op.input_type === "select_multiple") return v.options.length ? [v.options[0]] : [];
@@ -196,13 +202,16 @@
     const opSelect = el("select", { class: "form-control input-sm pe-operator", "data-path": path + ".operator", disabled: ro,
       onchange: (e) => {
         const nop = ops.find((o) => o.name === e.target.value);
-        const keep = nop.input_type === op.input_type;
+        const keep = nop.input_type === op.input_type
+          && GROUP_OPS.includes(nop.name) === GROUP_OPS.includes(op.name);
         node.operator = nop.name;
         if (!keep) { node.value = defaultValue(v, nop); if (node.value === undefined) delete node.value; }
         changed();
       } }, ops.map((o) => option(o.name, o.label, o.name === op.name)));
     return el("div", { class: "pe-leaf form-inline" }, varSelect, " ", opSelect, " ",
-      valueInput(node, "value", v, op.input_type, v.options, path + ".value", v.option_labels), " ",
+      GROUP_OPS.includes(op.name)
+        ? valueInput(node, "value", v, op.input_type, groupNames(), path + ".value", {})
+        : valueInput(node, "value", v, op.input_type, v.options, path + ".value", v.option_labels), " ",
       canEdit ? el("button", { class: "btn btn-xs btn-link pe-remove", onclick: () => { onRemove(); changed(); } }, T.remove) : "",
       op.help ? el("p", { class: "help-block pe-operator-help" }, op.help) : "");
   }
@@ -301,7 +310,37 @@
     document.getElementById("pe-status").textContent =
       `${T.published} ${state.published} · ${text || ""}`;
   }
-  function render() { renderList(); renderBuilder(); renderParameters(); }
+  function render() { renderList(); renderBuilder(); renderParameters(); renderRegionGroups(); }
+
+  // ---------- region groups (a parameter of the rule set, versioned with it) ----------
+  function renderRegionGroups() {
+    const box = document.getElementById("pe-region-groups");
+    if (!box) return;
+    box.replaceChildren();
+    if (!state.meta.parameters.region_groups) return;
+    state.parameters = state.parameters || {};
+    const groups = state.parameters.region_groups = state.parameters.region_groups
+      || JSON.parse(JSON.stringify(state.meta.parameters.region_groups));
+    const ro = canEdit ? null : "disabled";
+    box.append(el("h5", {}, T.regionGroups));
+    for (const [name, codes] of Object.entries(groups)) {
+      const chosen = new Set(codes);
+      box.append(el("div", { class: "pe-region-group form-inline", "data-group": name },
+        el("label", {}, name, " "),
+        el("select", { multiple: "multiple", size: 6, class: "form-control input-sm", disabled: ro,
+          "data-path": `parameters.region_groups.${name}`,
+          onchange: (e) => { groups[name] = [...e.target.selectedOptions].map((o) => o.value); changed(false); } },
+          Object.entries(state.meta.regions).map(([code, label]) => option(code, label, chosen.has(code)))),
+        canEdit ? el("button", { class: "btn btn-xs btn-link", onclick: () => { delete groups[name]; changed(); } }, T.remove) : ""));
+    }
+    if (!canEdit) return;
+    const input = el("input", { class: "form-control input-sm pe-new-group", placeholder: T.groupName, size: 12 });
+    box.append(el("div", { class: "form-inline" }, input, " ",
+      el("button", { class: "btn btn-xs btn-default pe-add-group-name", onclick: () => {
+        const name = input.value.trim().toLowerCase();
+        if (name && !groups[name]) { groups[name] = []; changed(); }
+      } }, T.addRegionGroup)));
+  }
 
   // ---------- rule-set parameters, built from their declaration in the metadata ----------
   function renderParameters() {

@@ -1,11 +1,14 @@
 """Pages and menus."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _
 
+from app.reference.regions import region_name
 from app.views.complaints import ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView, ReplyTemplateView
+from app.views.outlets import OutletView
 from app.views.policy import KIND_TITLES, PolicyView
 from app.views.sign_in import SignInAttemptView
 from app.views.teams import TeamComplaintsView, TeamView
@@ -13,6 +16,8 @@ from app.views.work import QUEUE_TITLES, WorkView
 
 
 def register_views(appbuilder) -> None:
+    # pages show a region's name in the user's language, never its code
+    current_app.jinja_env.filters["region_name"] = region_name
     for related in (CustomerComplaintsView, TeamComplaintsView):
         appbuilder.add_view_no_menu(related)
     appbuilder.add_view(ComplaintView, "Complaints", label=_("Complaints"), icon="fa-inbox",
@@ -22,6 +27,8 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(CustomerView, "Customers", label=_("Customers"), icon="fa-user",
                         category="Work")
     appbuilder.add_view(TeamView, "Teams", label=_("Teams"), icon="fa-users", category="Work")
+    appbuilder.add_view(OutletView, "Outlets", label=_("Outlets"), icon="fa-building",
+                        category="Work")
     appbuilder.add_view_no_menu(WorkView)
     for view in ("mine", "team", "at_risk", "overdue"):
         appbuilder.add_link(f"work-{view}", href=f"/work/{view}", label=QUEUE_TITLES[view],

@@ -41,6 +41,7 @@ class DomainModelView(ModelView):
         **{name: office_time for name in TIME_COLUMNS},
         **{name: vocabulary_label(labels) for name, labels in VOCABULARIES.items()},
         "active": yes_no, "enabled": yes_no, "level": vocabulary_label(LEVELS),
+        "anonymous": yes_no, "late_registration": yes_no,
     }
     page_size = 25
     # FAB's /download/<file> serves its upload folder to any reader; we store no files there

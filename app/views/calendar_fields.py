@@ -10,14 +10,14 @@ from datetime import date, time
 
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget
 from flask_babel import lazy_gettext as _
-from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import ValidationError
 
 from app.services.calendar import check_calendar
 
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
             (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))]
-FIELDS = ("work_days", "work_start", "work_end", "holidays")
+FIELDS = ("work_days", "work_start", "work_end", "national_holidays", "holidays")
 
 
 class InlineCheckboxes(widgets.ListWidget):
@@ -84,6 +84,11 @@ CALENDAR_FIELDS = {
                               widget=BS3TextFieldWidget()),
     "work_end": StringField(_("Working day ends"), validators=[_hhmm, _hours_need_days],
                             description=_("HH:MM, office time"), widget=BS3TextFieldWidget()),
+    "national_holidays": BooleanField(
+        _("Follow China's public holidays"),
+        description=_("Public holidays are days off and make-up working days (调休) are "
+                      "working days, as the State Council publishes them; the holidays "
+                      "typed below stay on top.")),
     "holidays": TextAreaField(_("Holidays"), validators=[_dates],
                               description=_("One date per line, YYYY-MM-DD"),
                               widget=BS3TextAreaFieldWidget()),
@@ -98,7 +103,8 @@ def calendar_from(item) -> dict | None:
     return check_calendar({
         "days": sorted(days), "start": _clock(item.work_start).isoformat("minutes"),
         "end": _clock(item.work_end).isoformat("minutes"),
-        "holidays": sorted(set(holiday_dates(item.holidays)))})
+        "holidays": sorted(set(holiday_dates(item.holidays))),
+        "national_holidays": bool(getattr(item, "national_holidays", False))})
 
 
 def fill(form, calendar: dict | None) -> None:
@@ -108,6 +114,7 @@ def fill(form, calendar: dict | None) -> None:
     form.work_start.data = calendar.get("start", "")
     form.work_end.data = calendar.get("end", "")
     form.holidays.data = "\n".join(calendar.get("holidays", []))
+    form.national_holidays.data = bool(calendar.get("national_holidays"))
 
 
 def describe(calendar: dict | None) -> str:
@@ -117,6 +124,8 @@ def describe(calendar: dict | None) -> str:
     names = dict(WEEKDAYS)
     text = "{} {}–{}".format(", ".join(str(names[d]) for d in calendar["days"]),
                              calendar["start"], calendar["end"])
+    if calendar.get("national_holidays"):
+        text += "; {}".format(_("China's public holidays and make-up working days"))
     if calendar.get("holidays"):
         text += "; {} {}".format(_("holidays:"), ", ".join(calendar["holidays"]))
     return text

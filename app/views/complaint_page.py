@@ -51,3 +51,11 @@ def transfer_targets(session, c: Complaint, user) -> list[Team]:
     return list(session.execute(select(Team).where(Team.active.is_(True), Team.id != c.team_id)
                                 .order_by(Team.name)).scalars())
 
+def screening_of(c: Complaint) -> dict:
+    """What screening found at intake (its timeline entry), and the duplicates since."""
+    event = c.events.filter_by(kind="screened").first()
+    details = event.details if event is not None else {}
+    return {"completeness": c.completeness, "missing": details.get("missing", []),
+            "duplicate_of": c.duplicate_of, "duplicates": list(c.duplicates),
+            "anonymous": c.anonymous, "late": c.late_registration}
+

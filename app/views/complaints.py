@@ -5,7 +5,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import inspect as sa_inspect
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Length
 
 from app.api.visibility import VISIBLE
@@ -23,12 +23,13 @@ from app.services.complaints import (
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
+from app.services.screening import COMPLETENESS_LABELS
 from app.services.timeline import record_event
 from app.services.validation import whole_number
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
-from app.views.complaint_page import transfer_targets
-from app.views.fields import choice_field, optional_datetime_field
+from app.views.complaint_page import screening_of, transfer_targets
+from app.views.fields import choice_field, optional_datetime_field, region_field
 from app.views.registration import customer_search, register_from_form
 from app.views.workspace import ACTION_LABELS, workspace_context
 
@@ -55,7 +56,7 @@ def form_to_intake(form_data: dict) -> dict:
     for key, value in form_data.items():
         if key in {"csrf_token"} or value in (None, ""):
             continue
-        if key in {"customer", "team"}:
+        if key in {"customer", "team", "outlet"}:
             value = value.id
         elif key == "received_at":
             value = value.replace(tzinfo=office_zone())
@@ -105,8 +106,8 @@ class ComplaintView(DomainModelView):
     ]
     add_columns = [
         "customer", "channel", "received_at", "waybill_no", "service_type", "origin_region",
-        "destination_region", "region", "category", "description", "expected_outcome",
-        "impact", "urgency", "declared_value", "team",
+        "destination_region", "region", "outlet", "category", "description",
+        "expected_outcome", "impact", "urgency", "declared_value", "team", "anonymous",
     ]
     add_form_extra_fields = {
         "received_at": optional_datetime_field(_("Received at")),
@@ -114,6 +115,10 @@ class ComplaintView(DomainModelView):
         "category": choice_field(_("Category"), CATEGORIES),
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
+        "origin_region": region_field(_("Origin region")),
+        "destination_region": region_field(_("Destination region")),
+        "region": region_field(_("Region")),
+        "anonymous": BooleanField(_("Anonymous (no customer to name)")),
     }
     # per role: services.complaints.editable_fields; the form names the version it edits
     edit_columns = [*CORRECTABLE, "seen_version"]
@@ -129,10 +134,10 @@ class ComplaintView(DomainModelView):
     show_fieldsets = [
         (_("Complaint"), {"fields": [
             "number", "customer", "channel", "received_at", "waybill_no", "service_type",
-            "origin_region", "destination_region", "region", "category", "description",
-            "expected_outcome", "declared_value", "impact", "urgency", "level", "status", "team",
-            "assignee",
-            "operator", "is_repeat", "tags",
+            "origin_region", "destination_region", "region", "outlet", "category",
+            "description", "expected_outcome", "declared_value", "impact", "urgency", "level",
+            "status", "team", "assignee", "operator", "is_repeat", "anonymous",
+            "late_registration", "tags",
         ]}),
         (_("Service level"), {"fields": [
             "first_response_due_at", "resolution_due_at", "callback_due_at",
@@ -160,6 +165,7 @@ class ComplaintView(DomainModelView):
         return self.render_template(
             "complaint_workspace.html", title=f"{complaint.number}", csrf=generate_csrf(),
             teams=transfer_targets(db.session, complaint, g.user),
+            screening=screening_of(complaint), missing_labels=COMPLETENESS_LABELS,
             **refused_form_helpers(session.pop(REFUSED_FORM, None)), **context)
 
     @expose("/show/<int:pk>/evidence/<int:attachment_id>", methods=["GET"])

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _
 from app.models import Customer
 from app.models.choices import CUSTOMER_KINDS
 from app.views.base import DomainModelView, RelatedComplaintsView, vocabulary_label
+from app.views.fields import region_field
 
 
 class CustomerComplaintsView(RelatedComplaintsView):
@@ -27,5 +28,11 @@ class CustomerView(DomainModelView):
     show_columns = add_columns + ["created_at"]
     formatters_columns = {**DomainModelView.formatters_columns,
                           "kind": vocabulary_label(CUSTOMER_KINDS)}
+    add_form_extra_fields = edit_form_extra_fields = {"province": region_field(_("Region"))}
     base_order = ("name", "asc")
     related_views = [CustomerComplaintsView]
+
+    def pre_add(self, item):
+        item.province = item.province or None  # the select's empty choice
+
+    pre_update = pre_add

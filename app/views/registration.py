@@ -7,10 +7,12 @@ from datetime import datetime
 from flask import g, jsonify, redirect, request, url_for
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer
+from app.models import Customer, Outlet
 from app.models.choices import CATEGORIES, CHANNELS, CUSTOMER_KINDS, IMPACTS, SERVICE_TYPES
+from app.reference.regions import REGION_LABELS
 from app.services.access import actor_for
 from app.services.customers import customer_choice, find_customers, new_customer
 from app.services.errors import DomainError
@@ -20,7 +22,7 @@ from app.views.timeline_text import team_label
 
 COMPLAINT_FIELDS = ("channel", "received_at", "waybill_no", "service_type", "origin_region",
                     "destination_region", "region", "category", "description",
-                    "expected_outcome", "impact", "urgency", "declared_value")
+                    "expected_outcome", "impact", "urgency", "declared_value", "outlet")
 NEW_CUSTOMER_FIELDS = ("name", "phone", "email", "kind")
 
 
@@ -44,6 +46,8 @@ def form_to_intake(form) -> tuple[dict, dict, dict]:
     customer = (form.get("customer") or "").strip()
     if customer:
         data["customer"] = int(customer) if customer.isascii() and customer.isdigit() else customer
+    if form.get("anonymous"):
+        data["anonymous"] = True
     new = {k: (form.get(f"new_{k}") or "").strip() for k in NEW_CUSTOMER_FIELDS}
     return data, problems, {k: v for k, v in new.items() if v}
 
@@ -56,7 +60,7 @@ def register_from_form(view):
         data, problems, new = form_to_intake(request.form)
         if not problems:
             try:
-                if "customer" not in data and new:
+                if "customer" not in data and new and not data.get("anonymous"):
                     data["customer"] = new_customer(db.session, new).id
                 complaint = register_complaint(db.session, data, actor_id=g.user.id)
             except DomainError as exc:
@@ -80,7 +84,13 @@ def register_from_form(view):
         "complaint_register.html", values=values, problems=problems,
         chosen=customer_choice(chosen) if chosen else None, channels=CHANNELS,
         categories=CATEGORIES, service_types=SERVICE_TYPES, impacts=IMPACTS,
-        customer_kinds=CUSTOMER_KINDS, csrf=generate_csrf(), title=gettext("New complaint"))
+        customer_kinds=CUSTOMER_KINDS, regions=REGION_LABELS, outlets=active_outlets(),
+        csrf=generate_csrf(), title=gettext("New complaint"))
+
+
+def active_outlets():
+    return list(db.session.execute(select(Outlet).where(Outlet.active.is_(True))
+                                   .order_by(Outlet.code)).scalars())
 
 
 def customer_search():

@@ -118,6 +118,16 @@ def sentence(kind: str, d: dict, names) -> str | None:
                                   before=names.team(d.get("from_team")),
                                   team=names.team(d.get("team")))
         return text
+    if kind == "merge":
+        return gettext("Merged this duplicate into %(number)s.", number=d.get("number") or "—")
+    if kind == "merged_in":
+        return gettext("The duplicate %(number)s was merged into this complaint.",
+                       number=d.get("number") or "—")
+    if kind == "screened":
+        return None  # shown in the screening panel
+    if kind == "duplicate_registered":
+        return gettext("The complaint %(number)s was registered as a duplicate of this one.",
+                       number=d.get("number") or "—")
     if kind == "respond":
         return gettext("Replied to the customer.")
     if kind == "note":

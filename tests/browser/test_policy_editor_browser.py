@@ -124,3 +124,31 @@ def test_parameters_form_is_built_from_their_declaration(page, client, as_user):
     draft = client.get("/api/v1/rulesets/escalation/draft", headers=as_user("editor")).get_json()
     assert draft["parameters"]["compensation_approval_limit"] == "800.00"
     assert draft["parameters"]["reopen_on_dissatisfaction"] is False
+
+
+def test_region_groups_are_edited_and_used_in_a_form(page, client, as_user):
+    sign_in(page, "editor")
+    page.goto("/policy/routing")
+    page.wait_for_selector(".pe-region-group[data-group=remote]")
+    # a new group, with two regions chosen by name
+    page.fill(".pe-new-group", "southwest")
+    page.click(".pe-add-group-name")
+    group = page.locator(".pe-region-group[data-group=southwest] select")
+    group.select_option(label=["Sichuan", "Yunnan"])
+    # a rule on it: the operator offers the rule set's groups
+    page.click("#pe-add-rule")
+    page.fill("#pe-rule-name", "South-west to Management")
+    leaf = page.locator("#pe-builder .pe-leaf").first
+    leaf.locator(".pe-variable").select_option("region")
+    leaf.locator(".pe-operator").select_option("is_in_group")
+    leaf.locator(".pe-value").select_option("southwest")
+    action = page.locator("#pe-builder .pe-action").first
+    action.locator(".pe-action-name").select_option("assign_team")
+    page.locator("#pe-builder .pe-action").first.locator(".pe-value").select_option("Management")
+    page.wait_for_function("document.querySelector('#pe-status').textContent.includes('Draft saved')")
+    draft = client.get("/api/v1/rulesets/routing/draft", headers=as_user("editor")).get_json()
+    assert draft["parameters"]["region_groups"]["southwest"] == ["510000", "530000"]
+    rule = next(r for r in draft["rules"] if r["name"] == "South-west to Management")
+    assert rule["conditions"]["all"][0] == {"name": "region", "operator": "is_in_group",
+                                            "value": "southwest"}
+    assert page.locator(".pe-problem").count() == 0

@@ -1,0 +1,1 @@
+"""Reference tables the application owns (not demo data): China's regions."""
