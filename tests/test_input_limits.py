@@ -213,6 +213,7 @@ def test_list_pages_bound_their_arguments(client):
     client.post("/login/", data={"username": "admin", "password": PASSWORD})
     for url in ("/complaintview/list/?page_ComplaintView=%C2%B2",
                 "/complaintview/list/?psize_ComplaintView=99999999999999999999",
+                "/complaintview/list/?psize_ComplaintView=0",
                 "/complaintview/list/?_flt_0_level=99999999999999999999"):
         resp = client.get(url)
         assert resp.status_code == 400, url

@@ -257,9 +257,11 @@ def _check_page_args(view) -> None:
     for name, value in request.args.items():
         if PAGE_ARG.match(name):
             number = whole_number(value)
-            if number is None or not 0 <= number <= MAX_PAGE:
-                raise Refused(400, gettext("%(field)s must be a whole number from 0 to %(max)s",
-                                           field=name, max=MAX_PAGE), name)
+            low, high = ((1, current_app.config.get("FAB_API_MAX_PAGE_SIZE", 100))
+                         if name.startswith("psize_") else (0, MAX_PAGE))
+            if number is None or not low <= number <= high:
+                raise Refused(400, gettext("%(field)s must be a whole number from %(low)s to "
+                                           "%(high)s", field=name, low=low, high=high), name)
         match = FILTER_ARG.match(name)
         datamodel = getattr(view, "datamodel", None)
         column = match.group(1) if match else None
