@@ -8,9 +8,7 @@ from flask_appbuilder import AppBuilder
 
 from app.extensions import db, migrate
 from app.services.errors import DomainError
-from config import BASE_DIR, load_config
-
-MIGRATIONS_DIR = str(BASE_DIR / "migrations")
+from app.shipped import MIGRATIONS_DIR, load_config
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -25,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     # render_as_batch lets Alembic alter tables on SQLite too.
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
     with app.app_context():
         # One AppBuilder per app: tests build many apps (FAB-NOTES).

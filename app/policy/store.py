@@ -19,10 +19,10 @@ from app.policy.catalog import DEFAULT_PARAMETERS, KINDS
 from app.policy.engine import CompiledRuleSet, compile_rules
 from app.policy.validation import validate_rules
 from app.services.errors import InvalidInput, NotFound
+from app.shipped import RULES_DIR
 from app.timeutil import utcnow
-from config import BASE_DIR
 
-DEFAULT_RULES_DIR = BASE_DIR / "rules"
+DEFAULT_RULES_DIR = RULES_DIR
 
 # (database, kind) -> compiled newest version; a process may serve several databases.
 _cache: dict[tuple[str, str], CompiledRuleSet] = {}

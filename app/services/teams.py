@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Team
-from config import BASE_DIR
+from app.shipped import RULES_DIR
 
-DEFAULT_TEAMS_FILE = BASE_DIR / "rules" / "teams.json"
+DEFAULT_TEAMS_FILE = RULES_DIR / "teams.json"
 
 
 def ensure_default_teams(session: Session) -> int:
