@@ -84,7 +84,7 @@ def load_config() -> dict:
         "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),
         "ALERT_RESOLVE_AFTER": _int("ALERT_RESOLVE_AFTER", 3),
         "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 5),
-        "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 30),
+        "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 10),
         # Flask-AppBuilder
         "APP_NAME": "ParcelDesk",
         "AUTH_TYPE": 1,  # AUTH_DB

@@ -37,7 +37,7 @@ class JobScheduler:
         self.holder = holder_id()
         self.lock = None
         self.scheduler = None
-        self.poll = poll_seconds or max(1.0, app.config["SCHEDULER_LEASE_SECONDS"] / 3)
+        self.poll = poll_seconds  # default: what the lock asks for (see jobs/lock.py)
         self.stopping = threading.Event()
         self.intervals: dict = {}
 
@@ -87,6 +87,7 @@ class JobScheduler:
         """Block: wait as standby, lead while holding the lock, stand down if it is lost."""
         with self.app.app_context():
             self.lock = make_lock(self.app, self.holder)
+        self.poll = self.poll or self.lock.poll
         leading = False
         try:
             while not self.stopping.is_set():
