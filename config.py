@@ -85,6 +85,9 @@ def load_config() -> dict:
         "ALERT_RESOLVE_AFTER": _int("ALERT_RESOLVE_AFTER", 3),
         "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 5),
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 10),
+        # GET /metrics: these addresses/networks, or a request with "Bearer <METRICS_TOKEN>"
+        "METRICS_ALLOW": os.environ.get("METRICS_ALLOW", "127.0.0.1,::1"),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         # Flask-AppBuilder
         "APP_NAME": "ParcelDesk",
         "AUTH_TYPE": 1,  # AUTH_DB

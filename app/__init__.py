@@ -38,6 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.public import bp as public_pages
 
     app.register_blueprint(public_pages)
+    from app import ops, telemetry
+
+    app.register_blueprint(ops.bp)
+    telemetry.init_app(app)
     from app.cli import register_cli
 
     register_cli(app)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.jobs.lock import holder_id, make_lock
 from app.jobs.runs import DEFAULT_INTERVALS, JOBS, run_job
+from app.telemetry import SCHEDULER_LEADING
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +98,12 @@ class JobScheduler:
                     echo(f"scheduler {self.holder}: leading, running the jobs")
                     self._lead()
                     leading = True
+                    SCHEDULER_LEADING.set(1)
                 elif not held and leading:
                     echo(f"scheduler {self.holder}: lost the lock, standing by")
                     self._stand_down()
                     leading = False
+                    SCHEDULER_LEADING.set(0)
                 elif not held:
                     log.debug("standby: another scheduler holds the lock")
                 self.stopping.wait(self.poll)

@@ -13,11 +13,13 @@ index on their equality conditions: a rule whose top-level `all` requires
 """
 
 from dataclasses import dataclass, field
+from time import perf_counter
 
 from business_rules.engine import do_actions
 from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_TEXT
 
 from app.policy.catalog import CLASSES, FIRST_MATCH, variable_spec
+from app.telemetry import observe_rule_evaluation
 
 UNKNOWN = object()
 
@@ -229,6 +231,7 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True,
              skip: frozenset | set = frozenset()) -> Outcome:
     """Pure: facts in, decisions and trace out. Nothing is written anywhere. Rules named
     in `skip` are not looked at (the sweep skips rules that already acted)."""
+    started = perf_counter()
     variables_cls, actions_cls = CLASSES[ruleset.kind]
     evaluation = _Evaluation(variables_cls(facts))
     decisions = actions_cls()
@@ -253,4 +256,5 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True,
             by_rule.append((rule.name, decisions.taken[before:]))
             if first_match:
                 break
+    observe_rule_evaluation(ruleset.kind, perf_counter() - started)
     return Outcome(ruleset.kind, ruleset.version, fired, decisions.taken, rules_trace, by_rule)

@@ -147,7 +147,8 @@ def lease_for(config: dict) -> timedelta:
     return timedelta(seconds=max(60, 2 * CLAIM_BATCH * per_message))
 
 
-def _due(now):
+def due_condition(now):
+    """Due now: pending and its time has come, or claimed by a sender whose lease ran out."""
     return or_(
         (Notification.status == "pending")
         & or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
@@ -158,7 +159,8 @@ def claim_due(session: Session, config: dict, sender: str, now=None,
               limit: int = CLAIM_BATCH) -> list[Notification]:
     """Claim up to `limit` due messages for `sender` (committed); returns them."""
     now = now or utcnow()
-    query = select(Notification.id).where(_due(now)).order_by(Notification.id).limit(limit)
+    query = (select(Notification.id).where(due_condition(now))
+             .order_by(Notification.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     for _ in range(5):
@@ -167,7 +169,8 @@ def claim_due(session: Session, config: dict, sender: str, now=None,
             session.commit()
             return []
         # the condition again: on SQLite another sender may have claimed them meanwhile
-        session.execute(update(Notification).where(Notification.id.in_(ids), _due(now)).values(
+        session.execute(update(Notification).where(
+            Notification.id.in_(ids), due_condition(now)).values(
             status="sending", claimed_by=sender, claimed_until=now + lease_for(config),
             attempts=Notification.attempts + 1))
         session.commit()
