@@ -46,6 +46,8 @@ def main():
 
     if INSTALLED:  # outside a checkout: keep the data beside the operator, not in site-packages
         os.environ.setdefault("INSTANCE_PATH", str(Path.cwd() / "instance"))
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # prometheus-client needs it to exist
+        Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
     cli(prog_name="parceldesk")
 
 

@@ -6,7 +6,6 @@ The same layout as systemd units or containers is in the README (Serving in prod
 """
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,10 +18,12 @@ STOP_GRACE_SECONDS = 15
 
 def _metrics_dir(env: dict) -> str:
     """A fresh folder for prometheus-client's multiprocess files, shared by every process."""
-    path = env.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="parceldesk-metrics-")
-    shutil.rmtree(path, ignore_errors=True)  # files of an earlier run would be summed in
-    Path(path).mkdir(parents=True)
-    return path
+    path = Path(env.get("PROMETHEUS_MULTIPROC_DIR")
+                or tempfile.mkdtemp(prefix="parceldesk-metrics-"))
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):  # files of an earlier run would be summed in
+        old.unlink()
+    return str(path)
 
 
 def commands(workers: int, bind: str, scheduler: bool) -> list[list[str]]:
