@@ -78,7 +78,9 @@ def load_config() -> dict:
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 10),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "ParcelDesk <complaints@parceldesk.local>"),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080"),
+        # links in mails (survey); unset, it follows HOST and PORT
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL")
+        or f"http://{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8080)}",
         "SURVEY_DAYS": _int("SURVEY_DAYS", 14),
         "COMPENSATION_APPROVAL_LIMIT": _int("COMPENSATION_APPROVAL_LIMIT", 500),
         "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),

@@ -13,4 +13,3 @@ def child_exit(server, worker):
 
 
 accesslog = "-"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
