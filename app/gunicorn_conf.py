@@ -13,3 +13,5 @@ def child_exit(server, worker):
 
 
 accesslog = "-"
+# gunicorn 27's control socket sits in $HOME by default: two instances would share it
+control_socket_disable = True

@@ -17,10 +17,7 @@ bp = Blueprint("ops", __name__)
 def health():
     from app.services.health import check
 
-    try:
-        report = check(db.session, utcnow())
-    finally:
-        db.session.remove()
+    report = check(db.session, utcnow())
     return jsonify(report), 200 if report["status"] == "ok" else 503
 
 
@@ -46,8 +43,5 @@ def metrics():
     if not metrics_allowed(current_app.config, request.remote_addr,
                            request.headers.get("Authorization")):
         abort(403)
-    try:
-        body = render(db.session, utcnow())
-    finally:
-        db.session.remove()
+    body = render(db.session, utcnow())
     return Response(body, mimetype="text/plain; version=0.0.4; charset=utf-8")

@@ -69,4 +69,8 @@ def run(workers: int, bind: str, scheduler: bool = True, echo=print) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    from prometheus_client import multiprocess
+
+    for proc in children[1:]:  # gunicorn marks its own workers; the scheduler is ours
+        multiprocess.mark_process_dead(proc.pid, env["PROMETHEUS_MULTIPROC_DIR"])
     return code
