@@ -232,7 +232,8 @@ def table(results, threads) -> str:
 
 def record(text: str, args) -> None:
     path = ROOT / "bench" / "RESULTS.md"
-    title = "## Load test (issue: scale and operations)"
+    title = "## Load test (issue: scale and operations)" + (
+        f", {args.threads} threads per worker" if args.threads > 1 else "")
     section = (f"{title}\n\nCommand: `.venv/bin/python bench/load_bench.py --seconds "
                f"{args.seconds} --databases {args.databases} --workers {args.workers} "
                f"--clients {args.clients} --threads {args.threads} --complaints "
@@ -241,8 +242,8 @@ def record(text: str, args) -> None:
                "the same kind and round)\n\n" + text + "\n")
     current = path.read_text(encoding="utf-8")
     if title in current:
-        current = re.sub(re.escape(title) + r".*?(?=\n## |\Z)", section.rstrip("\n"), current,
-                         flags=re.S)
+        current = re.sub(re.escape(title) + r"\n.*?(?=\n## |\Z)",
+                         lambda _: section.rstrip("\n"), current, flags=re.S)
     else:
         current = current.rstrip("\n") + "\n\n" + section
     path.write_text(current, encoding="utf-8")

@@ -33,8 +33,6 @@ def job_function(name):
 
 def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
     """Run one pass of `name` in the current app context and record it."""
-    from app.telemetry import JOB_RUNS, JOB_SECONDS
-
     session = db.session
     run = JobRun(job=name, holder=holder, started_at=utcnow(), status="running")
     session.add(run)
@@ -53,7 +51,7 @@ def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
         raise_alert(session, f"job:{name}", "job", name, "critical",
                     f"The {name} job failed: {type(exc).__name__}: {exc}", {}, run.finished_at)
         session.commit()
-        _observe(JOB_SECONDS, JOB_RUNS, run)
+        _observe(run)
         return run
     run = session.get(JobRun, run_id)
     run.status, run.finished_at = "ok", utcnow()
@@ -62,11 +60,13 @@ def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
                                                       result.get("retrying", 0))) or 0)
     run.details = result
     session.commit()
-    _observe(JOB_SECONDS, JOB_RUNS, run)
+    _observe(run)
     return run
 
 
-def _observe(seconds, runs, run: JobRun) -> None:
-    seconds.labels(run.job, run.status).observe(
+def _observe(run: JobRun) -> None:
+    from app.telemetry import JOB_RUNS, JOB_SECONDS
+
+    JOB_SECONDS.labels(run.job, run.status).observe(
         (run.finished_at - run.started_at).total_seconds())
-    runs.labels(run.job, run.status).inc()
+    JOB_RUNS.labels(run.job, run.status).inc()
