@@ -1,18 +1,24 @@
-# The front door: `make run` serves the app on SQLite with demo data; `make test` runs every test.
+# The front door: `make run` serves the app on SQLite with demo data; `make serve` runs the
+# production layout; `make test` runs every test.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint i18n bench clean screenshots
+.PHONY: run serve test lint i18n bench clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,prod]'
 	touch $@
 
 run: $(VENV)/.installed
 	$(PY) run.py
+
+# Production layout: WEB_CONCURRENCY (default 2) gunicorn workers with the scheduler off,
+# plus one scheduler process; Ctrl-C stops both (app/serve.py).
+serve: $(VENV)/.installed
+	$(PY) -m app.console serve
 
 test: $(VENV)/.installed
 	bash scripts/system-packages.sh

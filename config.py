@@ -106,12 +106,17 @@ def load_config() -> dict:
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 10),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "ParcelDesk <complaints@parceldesk.local>"),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8080"),
+        # links in mails (survey); unset, it follows HOST and PORT
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL")
+        or f"http://{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8080)}",
         "SURVEY_DAYS": _int("SURVEY_DAYS", 14),
         "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),
         "ALERT_RESOLVE_AFTER": _int("ALERT_RESOLVE_AFTER", 3),
         "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 5),
-        "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 30),
+        "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 10),
+        # GET /metrics: these addresses/networks, or a request with "Bearer <METRICS_TOKEN>"
+        "METRICS_ALLOW": os.environ.get("METRICS_ALLOW", "127.0.0.1,::1"),
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         # Flask-AppBuilder
         "APP_NAME": "ParcelDesk",
         "AUTH_TYPE": 1,  # AUTH_DB

@@ -13,9 +13,7 @@ from app.extensions import db, migrate
 from app.forgery import exempt, init_forgery_protection
 from app.requestlog import init_request_log
 from app.services.errors import DomainError
-from config import BASE_DIR, ConfigError, load_config
-
-MIGRATIONS_DIR = str(BASE_DIR / "migrations")
+from app.shipped import MIGRATIONS_DIR, ConfigError, load_config
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -43,7 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         configure_engine(db.engine, busy_timeout_seconds=app.config["SQLITE_BUSY_TIMEOUT"])
     init_forgery_protection(app)
     # render_as_batch lets Alembic alter tables on SQLite too.
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
     with app.app_context():
         # One AppBuilder per app: tests build many apps (FAB-NOTES).
@@ -59,6 +57,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     exempt(public_pages)  # the survey is authorised by its secret address, not a cookie
     app.register_blueprint(public_pages)
+    from app import ops, telemetry
+
+    app.register_blueprint(ops.bp)
+    telemetry.init_app(app)
     from app.cli import register_cli
 
     register_cli(app)

@@ -37,10 +37,14 @@ def seed_demo(complaints: int, days: int, rng_seed: int) -> None:
     import time
 
     from flask import current_app
+    from sqlalchemy import inspect
 
     from app.services.teams import ensure_default_teams
     from seed.demo import ensure_demo_users, generate_demo
 
+    if not inspect(db.engine).has_table("complaint"):
+        raise click.ClickException(
+            "The database is not initialised: run `flask --app run init` (or `parceldesk init`) first.")
     ensure_default_teams(db.session)
     ensure_demo_users(db.session, current_app.config["DEMO_PASSWORD"])
     started = time.perf_counter()

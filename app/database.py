@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 
-from config import ConfigError
+from app.shipped import ConfigError
 
 CHECK = {
     "sqlite": "check DATABASE_URL and that its folder exists and is writable",

@@ -34,6 +34,17 @@ def app_settings(uri: str, instance: str) -> dict:
     }
 
 
+def pytest_collection_modifyitems(config, items):
+    """Apply the declared markers: `browser` to tests/browser, `postgres` to every test
+    that runs on the PostgreSQL backend (so `pytest -m browser` or `-m "not postgres"` work)."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """Server URL (database `postgres`), or skip — never skip in CI."""

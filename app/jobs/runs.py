@@ -51,6 +51,7 @@ def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
         raise_alert(session, f"job:{name}", "job", name, "critical",
                     f"The {name} job failed: {type(exc).__name__}: {exc}", {}, run.finished_at)
         session.commit()
+        _observe(run)
         return run
     run = session.get(JobRun, run_id)
     run.status, run.finished_at = "ok", utcnow()
@@ -59,4 +60,13 @@ def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
                                                       result.get("retrying", 0))) or 0)
     run.details = result
     session.commit()
+    _observe(run)
     return run
+
+
+def _observe(run: JobRun) -> None:
+    from app.telemetry import JOB_RUNS, JOB_SECONDS
+
+    JOB_SECONDS.labels(run.job, run.status).observe(
+        (run.finished_at - run.started_at).total_seconds())
+    JOB_RUNS.labels(run.job, run.status).inc()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.jobs.lock import holder_id, make_lock
 from app.jobs.runs import DEFAULT_INTERVALS, JOBS, run_job
+from app.telemetry import SCHEDULER_LEADING
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class JobScheduler:
         self.holder = holder_id()
         self.lock = None
         self.scheduler = None
-        self.poll = poll_seconds or max(1.0, app.config["SCHEDULER_LEASE_SECONDS"] / 3)
+        self.poll = poll_seconds  # default: what the lock asks for (see jobs/lock.py)
         self.stopping = threading.Event()
         self.intervals: dict = {}
 
@@ -87,6 +88,7 @@ class JobScheduler:
         """Block: wait as standby, lead while holding the lock, stand down if it is lost."""
         with self.app.app_context():
             self.lock = make_lock(self.app, self.holder)
+        self.poll = self.poll or self.lock.poll
         leading = False
         try:
             while not self.stopping.is_set():
@@ -96,10 +98,12 @@ class JobScheduler:
                     echo(f"scheduler {self.holder}: leading, running the jobs")
                     self._lead()
                     leading = True
+                    SCHEDULER_LEADING.set(1)
                 elif not held and leading:
                     echo(f"scheduler {self.holder}: lost the lock, standing by")
                     self._stand_down()
                     leading = False
+                    SCHEDULER_LEADING.set(0)
                 elif not held:
                     log.debug("standby: another scheduler holds the lock")
                 self.stopping.wait(self.poll)

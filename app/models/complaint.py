@@ -204,6 +204,9 @@ class Notification(Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A sender's lease on the row while it sends (status "sending"); see services/mail.py.
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_notification_due", "status", "next_attempt_at"),)
 

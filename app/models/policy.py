@@ -156,13 +156,15 @@ class JobSetting(Model):
 
 
 class SchedulerLease(Model):
-    """Who runs the jobs (SQLite; PostgreSQL uses an advisory lock instead)."""
+    """Who runs the jobs and when it last said so. On SQLite this row is the lock; on
+    PostgreSQL the lock is an advisory lock and the row only reports the leader."""
 
     __tablename__ = "scheduler_lease"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the heartbeat
 
 
 class Webhook(Model):

@@ -13,12 +13,14 @@ index on their equality conditions: a rule whose top-level `all` requires
 """
 
 from dataclasses import dataclass, field
+from time import perf_counter
 
 from business_rules.engine import do_actions
 from business_rules.fields import FIELD_NO_INPUT, FIELD_NUMERIC, FIELD_TEXT
 
 from app.policy.catalog import CLASSES, FIRST_MATCH, region_groups, variable_spec
 from app.policy.types import GROUP_OPERATORS
+from app.telemetry import observe_rule_evaluation
 
 UNKNOWN = object()
 
@@ -239,6 +241,7 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True,
              skip: frozenset | set = frozenset()) -> Outcome:
     """Pure: facts in, decisions and trace out. Nothing is written anywhere. Rules named
     in `skip` are not looked at (the sweep skips rules that already acted)."""
+    started = perf_counter()
     variables_cls, actions_cls = CLASSES[ruleset.kind]
     evaluation = _Evaluation(variables_cls(facts))
     decisions = actions_cls()
@@ -263,4 +266,5 @@ def evaluate(ruleset: CompiledRuleSet, facts: dict, *, trace: bool = True,
             by_rule.append((rule.name, decisions.taken[before:]))
             if first_match:
                 break
+    observe_rule_evaluation(ruleset.kind, perf_counter() - started)
     return Outcome(ruleset.kind, ruleset.version, fired, decisions.taken, rules_trace, by_rule)

@@ -20,10 +20,10 @@ from app.policy.catalog import DEFAULT_PARAMETERS, KINDS, with_defaults
 from app.policy.engine import CompiledRuleSet, compile_rules
 from app.policy.validation import validate_rules
 from app.services.errors import InvalidInput, NotFound
+from app.shipped import RULES_DIR
 from app.timeutil import utcnow
-from config import BASE_DIR
 
-DEFAULT_RULES_DIR = BASE_DIR / "rules"
+DEFAULT_RULES_DIR = RULES_DIR
 COMMENT_MAX = 2000  # a publish comment; refused when longer, never cut
 
 # (database, kind) -> compiled newest version; a process may serve several databases.

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Complaint
-from config import random_password
+from app.shipped import random_password
 
 
 def migrate_schema() -> None:

@@ -1,19 +1,24 @@
 """Messages to customers: queued in the outbox with the action that causes them, sent
 after the commit (in the background: a slow mail server never blocks an agent), retried
-with backoff, and every outcome written on the complaint's timeline."""
+with backoff, and every outcome written on the complaint's timeline. Several senders (web
+workers, the scheduler's outbox job) may run at once: each message is claimed first."""
 
 import hashlib
 import hmac
 import logging
+import os
 import smtplib
+import socket
 import string
 import threading
+import time
 import urllib.request
+import uuid
 from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, MailTemplate, Notification, Webhook
@@ -121,42 +126,110 @@ def post_webhook(session: Session, config: dict, recipient: str, body: str) -> N
             raise OSError(f"webhook answered {response.status}")
 
 
+# Claims. A sender first claims a small batch of due messages in one short transaction
+# (status "sending", claimed_by, claimed_until = a lease; PostgreSQL takes the rows with
+# FOR UPDATE SKIP LOCKED, so several senders never wait for one another), then sends them
+# one by one, committing each outcome at once. While a claim's lease runs no other sender
+# touches the row; a sender that dies leaves its unsent rows claimed until the lease runs
+# out, and then another sender takes them. A sender stops starting sends before its own
+# lease could run out. What is left: a sender killed between the server's "accepted" and
+# its own commit (milliseconds) - that one message goes out again after the lease.
+CLAIM_BATCH = 10
+
+
+def sender_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def lease_for(config: dict) -> timedelta:
+    """Long enough for a whole batch to time out, message by message."""
+    per_message = max(config.get("SMTP_TIMEOUT", 10), config.get("WEBHOOK_TIMEOUT", 5))
+    return timedelta(seconds=max(60, 2 * CLAIM_BATCH * per_message))
+
+
+def due_condition(now):
+    """Due now: pending and its time has come, or claimed by a sender whose lease ran out."""
+    return or_(
+        (Notification.status == "pending")
+        & or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+        (Notification.status == "sending") & (Notification.claimed_until < now))
+
+
+def claim_due(session: Session, config: dict, sender: str, now=None,
+              limit: int = CLAIM_BATCH) -> list[Notification]:
+    """Claim up to `limit` due messages for `sender` (committed); returns them."""
+    now = now or utcnow()
+    query = (select(Notification.id).where(due_condition(now))
+             .order_by(Notification.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    for _ in range(5):
+        ids = session.execute(query).scalars().all()
+        if not ids:
+            session.commit()
+            return []
+        # the condition again: on SQLite another sender may have claimed them meanwhile
+        session.execute(update(Notification).where(
+            Notification.id.in_(ids), due_condition(now)).values(
+            status="sending", claimed_by=sender, claimed_until=now + lease_for(config),
+            attempts=Notification.attempts + 1))
+        session.commit()
+        claimed = session.execute(select(Notification).where(
+            Notification.id.in_(ids), Notification.claimed_by == sender,
+            Notification.status == "sending").order_by(Notification.id)).scalars().all()
+        if claimed:
+            return claimed
+    return []  # others keep taking what we see; they will send it
+
+
 def deliver_due(session: Session, config: dict, now=None, limit: int = 100) -> dict:
     """Send what is due; failures are retried later (backoff), then marked failed."""
     now = now or utcnow()
-    due = session.execute(
-        select(Notification).where(Notification.status == "pending",
-                                   or_(Notification.next_attempt_at.is_(None),
-                                       Notification.next_attempt_at <= now))
-        .order_by(Notification.id).limit(limit)).scalars().all()
+    sender = sender_id()
     counts = {"sent": 0, "retrying": 0, "failed": 0}
-    for note in due:
-        note.attempts += 1
-        complaint = session.get(Complaint, note.complaint_id) if note.complaint_id else None
-        try:
-            if note.channel == "email":
-                send_email(config, note.recipient, note.subject, note.body)
-            elif note.channel == "webhook":
-                post_webhook(session, config, note.recipient, note.body)
-            note.status, note.sent_at, note.last_error = "sent", now, None
-            counts["sent"] += 1
-            if complaint:
-                record_event(session, complaint, f"{note.channel}_sent", at=now,
-                             details={"to": note.recipient, "subject": note.subject})
-        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
-            note.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            if note.attempts >= len(BACKOFF_MINUTES):
-                note.status = "failed"
-                counts["failed"] += 1
-            else:
-                note.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[note.attempts - 1])
-                counts["retrying"] += 1
-            if complaint:
-                record_event(session, complaint, f"{note.channel}_failed", at=now, details={
-                    "to": note.recipient, "attempt": note.attempts, "error": note.last_error,
-                    "will_retry": note.status == "pending"})
-        session.commit()
+    per_message = max(config.get("SMTP_TIMEOUT", 10), config.get("WEBHOOK_TIMEOUT", 5))
+    done = 0
+    while done < limit:
+        claimed = claim_due(session, config, sender, now, min(CLAIM_BATCH, limit - done))
+        if not claimed:
+            break
+        # stop starting sends while the slowest one could still end inside the lease
+        deadline = time.monotonic() + lease_for(config).total_seconds() - 2 * per_message
+        for note in claimed:
+            if time.monotonic() > deadline:
+                return counts  # the rest are taken again when their lease runs out
+            _send_one(session, config, note, now, counts)
+            done += 1
     return counts
+
+
+def _send_one(session: Session, config: dict, note: Notification, now, counts: dict) -> None:
+    complaint = session.get(Complaint, note.complaint_id) if note.complaint_id else None
+    note.claimed_by = note.claimed_until = None
+    try:
+        if note.channel == "email":
+            send_email(config, note.recipient, note.subject, note.body)
+        elif note.channel == "webhook":
+            post_webhook(session, config, note.recipient, note.body)
+        note.status, note.sent_at, note.last_error = "sent", now, None
+        counts["sent"] += 1
+        if complaint:
+            record_event(session, complaint, f"{note.channel}_sent", at=now,
+                         details={"to": note.recipient, "subject": note.subject})
+    except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
+        note.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        if note.attempts >= len(BACKOFF_MINUTES):
+            note.status = "failed"
+            counts["failed"] += 1
+        else:
+            note.status = "pending"
+            note.next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[note.attempts - 1])
+            counts["retrying"] += 1
+        if complaint:
+            record_event(session, complaint, f"{note.channel}_failed", at=now, details={
+                "to": note.recipient, "attempt": note.attempts, "error": note.last_error,
+                "will_retry": note.status == "pending"})
+    session.commit()
 
 
 def deliver_in_background() -> None:

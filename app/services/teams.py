@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from app.models import Complaint, RuleSetVersion, Team
 from app.services.errors import Conflict
-from config import BASE_DIR
+from app.shipped import RULES_DIR
 
-DEFAULT_TEAMS_FILE = BASE_DIR / "rules" / "teams.json"
+DEFAULT_TEAMS_FILE = RULES_DIR / "teams.json"
 DESCRIPTION_MAX = 2000
 
 
