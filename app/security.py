@@ -39,14 +39,15 @@ GRANTS: dict[str, dict[str, set[str]]] = {
     TEAM_LEAD: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ, WRITE}, "JobRun": {READ},
+        "Report": {READ},
     },
     AGENT: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
-        "RuleSet": {READ},
+        "RuleSet": {READ}, "Report": {READ},
     },
     AUDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
-        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ},
+        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ}, "Report": {READ},
     },
 }
 # Menu entries each role sees, by menu name.

@@ -153,9 +153,21 @@ VARIABLES = {
     "grading": COMPLAINT_VARS, "routing": COMPLAINT_VARS, "sla": COMPLAINT_VARS,
     "escalation": ESCALATION_VARS, "warning": WARNING_VARS,
 }
-# Rule-set parameters the editor can change (grading weights, DOMAIN.md).
+# KPI targets (DOMAIN.md's KPI table): figure -> (default, "min" or "max", low, high).
+# "min": the figure should be at least the target; "max": at most. Rates are fractions.
+KPI_TARGETS = {
+    "resolution_rate": (0.95, "min", 0, 1),
+    "avg_handling_hours": (24, "max", 0, 10000),
+    "avg_first_response_hours": (2, "max", 0, 10000),
+    "csat_avg": (4.5, "min", 1, 5),
+    "csat_satisfied_rate": (0.90, "min", 0, 1),
+    "repeat_rate": (0.05, "max", 0, 1),
+    "escalation_rate": (0.03, "max", 0, 1),
+}
+# Rule-set parameters the editor can change (grading weights, KPI targets; DOMAIN.md).
 DEFAULT_PARAMETERS = {
     "grading": {"weights": {"urgency": 0.5, "impact": 0.3, "customer_value": 0.2}},
+    "sla": {"kpi_targets": {name: spec[0] for name, spec in KPI_TARGETS.items()}},
 }
 
 

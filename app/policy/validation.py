@@ -15,7 +15,13 @@ from business_rules.fields import (
 )
 from flask_babel import gettext
 
-from app.policy.catalog import DEFAULT_PARAMETERS, KINDS, action_spec, variable_spec
+from app.policy.catalog import (
+    DEFAULT_PARAMETERS,
+    KINDS,
+    KPI_TARGETS,
+    action_spec,
+    variable_spec,
+)
 
 RULE_KEYS = {"name", "description", "enabled", "conditions", "actions"}
 
@@ -189,6 +195,24 @@ def _check_parameters(problems, kind, parameters):
                 elif not _is_number(weight) or not 0 <= weight <= 1:
                     problems.add(None, f"parameters.weights.{wname}",
                                  gettext("must be a number between 0 and 1"))
+        if key == "kpi_targets":
+            _check_kpi_targets(problems, value)
+
+
+def _check_kpi_targets(problems, targets):
+    if not isinstance(targets, dict):
+        problems.add(None, "parameters.kpi_targets", gettext("must be an object of numbers"))
+        return
+    for name, target in targets.items():
+        path = f"parameters.kpi_targets.{name}"
+        if name not in KPI_TARGETS:
+            problems.add(None, path, gettext("is not a figure with a target")
+                         + _did_you_mean(name, KPI_TARGETS))
+            continue
+        _default, _direction, low, high = KPI_TARGETS[name]
+        if not _is_number(target) or not low <= target <= high:
+            problems.add(None, path, gettext("must be a number between %(low)s and %(high)s",
+                                             low=f"{low:g}", high=f"{high:g}"))
 
 
 def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Complaint, SurveyToken, Team
-from app.models.choices import STATUSES
+from app.models.choices import ROOT_CAUSES, STATUSES
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
 from app.services.calendar import add_working_time
@@ -49,7 +49,7 @@ STEPS = {
     "resume": Step({"waiting_customer"}, {"message"}),
     "propose_resolution": Step({"in_progress", "reopened"}, {"kind", "amount", "text"}),
     "approve_resolution": Step({"in_progress", "reopened"}, {"comment"}),
-    "resolve": Step({"in_progress", "reopened"}, {"message"}),
+    "resolve": Step({"in_progress", "reopened"}, {"message", "root_cause"}),
     "callback": Step({"resolved"}, {"reached", "satisfaction", "comment"}),
     "close": Step({"resolved"}, {"reason"}),
     "reopen": Step({"resolved", "closed"}, {"reason"}),
@@ -222,6 +222,9 @@ def _resolve(session, c, body, actor, now):
                        field="resolution")
     if c.first_responded_at is None:
         raise Conflict(gettext("respond to the customer before resolving"), field="status")
+    p = v.Problems()
+    c.root_cause = v.one_of(p, body, "root_cause", list(ROOT_CAUSES), default=c.root_cause)
+    p.raise_if_any(gettext("The complaint was not resolved; please correct"))
     c.status, c.resolved_at = "resolved", now
     met = now <= c.resolution_due_at if c.resolution_due_at else True
     record_event(session, c, "sla_met" if met else "sla_breached", at=now,
@@ -232,7 +235,8 @@ def _resolve(session, c, body, actor, now):
     survey_url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/survey/{token.token}"
     queued = queue_customer_mail(session, c, "resolved", survey_url=survey_url,
                                  resolution=f"{c.resolution_kind}: {c.resolution_text}")
-    return {"message": _text(body, "message"), "mail_queued": queued}
+    return {"message": _text(body, "message"), "root_cause": c.root_cause,
+            "mail_queued": queued}
 
 
 def _callback(session, c, body, actor, now):

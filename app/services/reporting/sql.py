@@ -1,0 +1,38 @@
+"""The few SQL expressions that SQLite and PostgreSQL spell differently."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, literal_column
+
+
+def hours_between(dialect: str, start, end):
+    """Calendar hours from `start` to `end` (both columns), as a float."""
+    if dialect == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0
+
+
+def _shifted(dialect: str, column, offset: timedelta):
+    minutes = int(offset.total_seconds() // 60)
+    if dialect == "sqlite":
+        return column, f"{minutes:+d} minutes"
+    return column + literal_column(f"interval '{minutes} minutes'"), None
+
+
+def office_bucket(dialect: str, column, unit: str, offset: timedelta):
+    """The office-time day ('YYYY-MM-DD'), week (its Monday) or month ('YYYY-MM') of a
+    UTC column. The zone's offset at the period's start is used for the whole period
+    (exact for zones without daylight saving time, such as the default Asia/Shanghai)."""
+    shifted, modifier = _shifted(dialect, column, offset)
+    if dialect == "sqlite":
+        if unit == "day":
+            return func.date(shifted, modifier)
+        if unit == "week":
+            return func.date(shifted, modifier, "-6 days", "weekday 1")
+        return func.strftime("%Y-%m", shifted, modifier)
+    if unit == "day":
+        return func.to_char(shifted, "YYYY-MM-DD")
+    if unit == "week":
+        return func.to_char(func.date_trunc("week", shifted), "YYYY-MM-DD")
+    return func.to_char(shifted, "YYYY-MM")
+
