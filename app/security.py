@@ -56,11 +56,13 @@ POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
 WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work"} | {
     f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
 MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
+PERFORMANCE_MENUS = {"Performance"} | {f"performance-{page}" for page in
+                                       ("dashboard", "assessment", "analysis")}
 MENUS = {
     POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
-    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
-    AGENT: WORK_MENUS | POLICY_MENUS,
-    AUDITOR: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
+    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS,
+    AGENT: WORK_MENUS | POLICY_MENUS | PERFORMANCE_MENUS,
+    AUDITOR: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS,
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [
@@ -74,7 +76,12 @@ SELF_SERVICE = [
 
 
 class ParcelDeskSecurityManager(SecurityManager):
-    """FAB's manager, with our roles synced from GRANTS after the migrations ran."""
+    """FAB's manager, with our roles synced from GRANTS after the migrations ran.
+
+    FAB's "User's Statistics" chart loads Google Charts from the internet and renders
+    nothing offline; the Performance pages chart with ECharts from our static files."""
+
+    userstatschartview = None
 
     def sync_roles(self) -> None:
         self.add_role(self.auth_role_admin)

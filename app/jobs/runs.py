@@ -10,8 +10,9 @@ from app.models import JobRun
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-JOBS = ("escalation", "warnings", "outbox")
-DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60}
+JOBS = ("escalation", "warnings", "outbox", "reports")
+# reports: hourly; it sends last month's report once, from the month's first working day
+DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "reports": 3600}
 
 
 def job_function(name):
@@ -28,6 +29,10 @@ def job_function(name):
         from app.services.mail import deliver_due
 
         return lambda session, now: deliver_due(session, current_app.config, now)
+    if name == "reports":
+        from app.services.reporting.monthly import run_monthly
+
+        return lambda session, now: run_monthly(session, now)
     raise KeyError(name)
 
 

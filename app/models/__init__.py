@@ -22,6 +22,7 @@ from app.models.policy import (
     SchedulerLease,
     Webhook,
 )
+from app.models.report import MonthlyReport
 from app.models.team import Team, team_member
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Customer",
     "Decision",
     "MailTemplate",
+    "MonthlyReport",
     "Notification",
     "SurveyToken",
     "RuleHit",

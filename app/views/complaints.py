@@ -8,16 +8,25 @@ from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 from app.api.visibility import VISIBLE
 from app.extensions import db
 from app.models import Attachment, Complaint, ComplaintEvent
-from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
+from app.models.choices import (
+    CATEGORIES,
+    CHANNELS,
+    IMPACTS,
+    INTERNAL_ROOT_CAUSES,
+    ROOT_CAUSES,
+    SERVICE_TYPES,
+)
 from app.services.access import actor_for
 from app.services.complaints import decisions_of
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import RESOLUTION_KINDS, perform
+from app.services.reporting.kpis import list_caption
 from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.complaint_page import available_actions, linked, sla_strip
 from app.views.fields import choice_field, optional_datetime_field
+from app.views.kpi_filter import BEHIND_FIGURE
 
 
 class ComplaintEventView(DomainModelView):
@@ -45,6 +54,10 @@ SLA_STATE_LABELS = {"met": _("met"), "breached": _("breached"), "overdue": _("ov
 RESOLUTION_NAMES = {"apology": _("Apology"), "compensation": _("Compensation"),
                     "redelivery": _("Redelivery"), "rectification": _("Rectification"),
                     "penalty": _("Penalty"), "explanation": _("Explanation")}
+ROOT_CAUSE_GROUPS = (
+    (_("Internal"), INTERNAL_ROOT_CAUSES),
+    (_("External"), tuple(k for k in ROOT_CAUSES if k not in INTERNAL_ROOT_CAUSES)),
+)
 KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
 
 
@@ -110,7 +123,8 @@ def _attach_from_form(pk, actor):
 
 class ComplaintView(DomainModelView):
     datamodel = SQLAInterface(Complaint)
-    base_filters = VISIBLE
+    base_filters = VISIBLE + BEHIND_FIGURE
+    list_template = "complaint_list.html"
     class_permission_name = "Complaint"
     list_title = _("Complaints")
     show_title = _("Complaint")
@@ -145,7 +159,7 @@ class ComplaintView(DomainModelView):
         ]}),
         (_("Service level"), {"fields": [
             "first_response_due_at", "resolution_due_at", "callback_due_at",
-            "first_responded_at", "resolved_at", "closed_at", "satisfaction",
+            "first_responded_at", "resolved_at", "closed_at", "satisfaction", "root_cause",
         ]}),
     ]
     base_order = ("received_at", "desc")
@@ -154,6 +168,14 @@ class ComplaintView(DomainModelView):
     description_columns = {
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
     }
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        """FAB's list, headed by what a figure's link filtered it to."""
+        widgets = self._list()
+        return self.render_template(self.list_template, title=self.list_title, widgets=widgets,
+                                    figure_caption=list_caption(request.args))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -173,6 +195,7 @@ class ComplaintView(DomainModelView):
             linked=linked(db.session, complaint), csrf=generate_csrf(),
             resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
             stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
+            root_causes=ROOT_CAUSES, root_cause_groups=ROOT_CAUSE_GROUPS,
         )
 
     @expose("/act/<pk>/<name>", methods=["POST"])

@@ -28,6 +28,8 @@ LABELS = {
     "callback_due_at": _("Callback due"),
     "first_responded_at": _("First responded at"),
     "resolved_at": _("Resolved at"),
+    "root_cause": _("Root cause"),
+    "outlet": _("Outlet"),
     "closed_at": _("Closed at"),
     "satisfaction": _("Satisfaction"),
     "is_repeat": _("Repeat"),

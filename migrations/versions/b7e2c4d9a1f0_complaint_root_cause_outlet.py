@@ -1,4 +1,4 @@
-"""complaint root cause and outlet, index for the KPI figures
+"""complaint root cause and outlet, index for the KPI figures, monthly reports, HTML mail
 
 Revision ID: b7e2c4d9a1f0
 Revises: 21da9dc198e3
@@ -22,9 +22,28 @@ def upgrade():
         batch_op.add_column(sa.Column('outlet', sa.String(length=60), nullable=True))
         batch_op.create_index('ix_complaint_team_received', ['team_id', 'received_at'],
                               unique=False)
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('html', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('attachment_name', sa.String(length=120), nullable=True))
+        batch_op.add_column(sa.Column('attachment', sa.Text(), nullable=True))
+    op.create_table(
+        'monthly_report',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('queued_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('month', 'user_id', name='uq_monthly_report_month_user'),
+    )
 
 
 def downgrade():
+    op.drop_table('monthly_report')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_column('attachment')
+        batch_op.drop_column('attachment_name')
+        batch_op.drop_column('html')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_team_received')
         batch_op.drop_column('outlet')

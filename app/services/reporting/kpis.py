@@ -343,6 +343,19 @@ def kpi_targets(session: Session) -> dict:
     return targets
 
 
+def shown(name: str, value) -> str:
+    """A figure as people read it: rates in per cent, times in hours, none as a dash."""
+    if value is None:
+        return "—"
+    if name in RATES:
+        return f"{value * 100:.1f} %"
+    if name in HOURS:
+        return gettext("%(n)s h", n=f"{value:.1f}")
+    if name == "csat_avg":
+        return f"{value:.2f}"
+    return str(value)
+
+
 def missed(name: str, value, target) -> bool:
     """Whether `value` misses its target (False when there is no value or target)."""
     if value is None or target is None or name not in KPI_TARGETS:
@@ -409,3 +422,59 @@ def current_backlog(session: Session, scope, now: datetime) -> dict:
     row = session.execute(select(_count(s["backlog"]), _count(s["overdue"]))
                           .where(scope, s["backlog"])).one()
     return {"backlog": int(row[0] or 0), "overdue": int(row[1] or 0)}
+
+
+# --- the complaint list behind a number ---
+
+LIST_ARGS = ("kpi", "received_from", "received_to", "kpi_team", "kpi_agent")
+LIST_EQUALS = {"kpi_category": "category", "kpi_channel": "channel", "kpi_region": "region",
+               "kpi_outlet": "outlet", "kpi_level": "level", "kpi_root_cause": "root_cause"}
+
+
+def list_condition(session: Session, actor: Actor, args, now: datetime):
+    """The complaints behind a figure, from the complaint list's query arguments: `kpi`
+    (a subset), `received_from` / `received_to` (office dates), `kpi_team`, `kpi_agent`
+    and `kpi_<column>`; None when the list is not a figure's. Raises InvalidInput."""
+    if not any(args.get(name) for name in (*LIST_ARGS, *LIST_EQUALS)):
+        return None
+    conditions = [scope_condition(session, actor, parse_id(args, "kpi_team"),
+                                  parse_id(args, "kpi_agent"))]
+    if args.get("received_from") or args.get("received_to"):
+        today = datetime.now(office_zone()).date()
+        period = parse_period({"from": args.get("received_from"),
+                               "to": args.get("received_to")}, today)
+        first, after = period.bounds()
+        conditions += [Complaint.received_at >= first, Complaint.received_at < after]
+    name = args.get("kpi")
+    if name:
+        available = subsets(now)
+        if name not in available:
+            raise InvalidInput(gettext("kpi must be one of: %(values)s",
+                                       values=", ".join(available)), field="kpi")
+        if available[name] is not None:
+            conditions.append(available[name])
+    for arg, column in LIST_EQUALS.items():
+        value = args.get(arg)
+        if value:
+            if column == "level" and not str(value).isdigit():
+                raise InvalidInput(gettext("level must be a whole number"), field=arg)
+            conditions.append(getattr(Complaint, column) == (int(value) if column == "level"
+                                                              else value))
+    return and_(*conditions)
+
+
+def list_caption(args) -> str | None:
+    """What a figure's complaint list shows, in words, for its heading."""
+    if not any(args.get(name) for name in (*LIST_ARGS, *LIST_EQUALS)):
+        return None
+    parts = [str(SUBSET_LABELS.get(args.get("kpi") or "received", args.get("kpi")))]
+    if args.get("received_from") or args.get("received_to"):
+        parts.append(gettext("received %(start)s – %(end)s",
+                             start=args.get("received_from") or "…",
+                             end=args.get("received_to") or "…"))
+    labels = {"kpi_category": CATEGORIES, "kpi_channel": CHANNELS}
+    for arg in LIST_EQUALS:
+        if args.get(arg):
+            value = args.get(arg)
+            parts.append(str(labels.get(arg, {}).get(value, value)))
+    return " · ".join(parts)
