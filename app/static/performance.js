@@ -33,8 +33,8 @@ var PerformanceCharts = (function () {
       var keys = ["received", "resolved", "overdue"];
       chart.setOption({
         tooltip: {trigger: "axis"},
-        legend: {data: keys.map(function (k) { return data.names[k]; })},
-        grid: {left: 40, right: 20, bottom: 40},
+        legend: {top: 0, data: keys.map(function (k) { return data.names[k]; })},
+        grid: {left: 40, right: 20, top: 40, bottom: 30},
         xAxis: {type: "category", data: data.days},
         yAxis: {type: "value", minInterval: 1},
         series: keys.map(function (k) {
@@ -51,8 +51,8 @@ var PerformanceCharts = (function () {
       if (!chart) return;
       chart.setOption({
         tooltip: {trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + " %"; }},
-        legend: {data: data.series},
-        grid: {left: 40, right: 10, bottom: 30},
+        legend: {top: 0, data: data.series},
+        grid: {left: 45, right: 10, top: 40, bottom: 30},
         xAxis: {type: "category", data: data.stages},
         yAxis: {type: "value", max: 100, axisLabel: {formatter: "{value} %"}},
         series: [
@@ -69,7 +69,7 @@ var PerformanceCharts = (function () {
       if (!chart) return;
       chart.setOption({
         tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
-        legend: {type: "scroll"},
+        legend: {type: "scroll", top: 0},
         grid: {left: 150, right: 20, bottom: 30, top: 40},
         xAxis: {type: "value", minInterval: 1},
         yAxis: {type: "category", data: data.rows, inverse: true},

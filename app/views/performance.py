@@ -35,7 +35,7 @@ def target_text(name: str, target) -> str:
     from app.policy.catalog import KPI_TARGETS
 
     sign = "≥" if KPI_TARGETS[name][1] == "min" else "≤"
-    return f"{gettext('target')} {sign} {shown(name, target)}"
+    return gettext("target %(sign)s %(value)s", sign=sign, value=shown(name, target))
 
 
 class PerformanceView(BaseView):

@@ -41,8 +41,8 @@ def render_for(session: Session, actor: Actor, period: kpis.Period, now: datetim
     result = kpis.report(session, actor, period, now, group_by="team")
     month = period.start.strftime("%Y-%m")
     title = gettext("ParcelDesk monthly report %(month)s", month=month)
-    head = (f"<tr><th></th><th>{escape(gettext('This month'))}</th>"
-            f"<th>{escape(gettext('Previous month'))}</th><th>{escape(gettext('Target'))}</th></tr>")
+    columns = (gettext("This month"), gettext("Previous month"), gettext("Target"))
+    head = "<tr><th></th>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"
     rows = "".join(
         f"<tr><td>{escape(str(kpis.KPI_LABELS[n]))}</td>"
         f"<td>{escape(shown(n, result['kpis'][n]))}</td>"
@@ -54,11 +54,12 @@ def render_for(session: Session, actor: Actor, period: kpis.Period, now: datetim
         f"<tr><td>{escape(g['label'])}</td>"
         + "".join(f"<td>{escape(shown(n, g['kpis'][n]))}</td>" for n in BY_TEAM) + "</tr>"
         for g in result["groups"])
+    by_team, team = gettext("By team"), gettext("Team")
     html = (f"<html><head><meta charset='utf-8'><title>{escape(title)}</title></head><body>"
             f"<h2>{escape(title)}</h2><p>{escape(result['from'])} – {escape(result['to'])}</p>"
             f"<table border='1' cellpadding='4' id='summary'>{head}{rows}</table>"
-            f"<h3>{escape(gettext('By team'))}</h3>"
-            f"<table border='1' cellpadding='4' id='by-team'><tr><th>{escape(gettext('Team'))}"
+            f"<h3>{escape(by_team)}</h3>"
+            f"<table border='1' cellpadding='4' id='by-team'><tr><th>{escape(team)}"
             f"</th>{team_head}</tr>{team_rows}</table></body></html>")
     text = "\n".join(f"{kpis.KPI_LABELS[n]}: {shown(n, result['kpis'][n])}" for n in SUMMARY)
     return {"subject": title, "html": html, "text": f"{title}\n\n{text}\n",
