@@ -4,6 +4,7 @@ Rows are inserted in bulk (Core executemany), so 100,000 complaints take seconds
 """
 
 import random
+import zlib
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
@@ -97,6 +98,7 @@ def _status_and_times(rng, received: datetime, level: int, now: datetime) -> dic
             if closed < now:
                 out["closed_at"] = closed
                 out["satisfaction"] = rng.choices([5, 4, 3, 2, 1], [50, 30, 10, 6, 4])[0]
+                out["callback_at"], out["callback_reached"] = closed, True  # then closed
             else:
                 status = "resolved"
     out["status"] = status
@@ -157,6 +159,26 @@ def generate_demo(session: Session, *, complaints: int, days: int, now: datetime
     return done
 
 
+# Likely root causes per category; picked from the number so the random sequence (and
+# with it every other demo value) stays as it was.
+ROOT_CAUSES_BY_CATEGORY = {
+    "delay": ("process", "weather", "outlet", "third_party"),
+    "damage": ("outlet", "staff", "third_party", "customer"),
+    "loss": ("outlet", "process", "third_party"),
+    "wrong_delivery": ("staff", "system", "customer"),
+    "staff_attitude": ("staff", "staff", "outlet"),
+    "pickup": ("outlet", "staff", "weather"),
+    "fee_dispute": ("system", "process", "customer"),
+    "tracking": ("system", "third_party"),
+    "privacy": ("system", "staff"),
+}
+
+
+def _root_cause(number: str, category: str) -> str:
+    causes = ROOT_CAUSES_BY_CATEGORY.get(category, ("process", "customer"))
+    return causes[zlib.crc32(number.encode()) % len(causes)]
+
+
 def _complaint_row(rng, received, number, customers, teams, members, now) -> dict:
     customer_id, province = rng.choice(customers)
     category = weighted(rng, ref.CATEGORY_WEIGHTS)
@@ -185,8 +207,11 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
         "escalation_count": 0, "reopen_count": 0,
         "created_at": received, "updated_at": times.get("closed_at") or received,
         "first_responded_at": None, "resolved_at": None, "closed_at": None,
-        "satisfaction": None, **times,
+        "satisfaction": None, "callback_at": None, "callback_reached": None,
+        "root_cause": None, **times,
     }
+    if row["resolved_at"] is not None:
+        row["root_cause"] = _root_cause(number, category)
     keys = SimpleNamespace(**row)
     refresh_queue_keys(keys)  # the queues' sort keys, as the lifecycle keeps them
     row.update(next_due_at=keys.next_due_at, next_warn_at=keys.next_warn_at,
