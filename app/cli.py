@@ -138,7 +138,8 @@ scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 
 @jobs_cli.command("run")
-@click.argument("job", type=click.Choice(["escalation", "warnings", "outbox", "reports"]))
+@click.argument("job", type=click.Choice(["escalation", "warnings", "outbox", "reports",
+                                                "kpi_rollup"]))
 def jobs_run(job: str) -> None:
     """Run one pass of JOB now and print what it did."""
     import json

@@ -248,3 +248,52 @@ def test_targets_are_versioned_parameters_of_the_sla_rule_set(app, session, offi
     fields = {p["path"] for p in refused.value.details}
     assert fields == {"parameters.kpi_targets.resolution_rate", "parameters.kpi_targets.speed"}
     assert kpis.kpi_targets(session)["resolution_rate"] == 0.9  # nothing saved
+
+
+def _same(rolled: dict, raw: dict):
+    for name in kpis.KPI_NAMES:
+        if name.startswith("p90_") and raw[name] is not None:
+            # the roll-up keeps steps of 0.1 h (up to 24 h; 1 h above): the step's top
+            step = 0.1 if raw[name] <= 24 else 1
+            assert raw[name] - 1e-6 <= rolled[name] < raw[name] + step, name
+        else:
+            assert rolled[name] == raw[name], name
+
+
+@pytest.mark.parametrize("username,group_by", [
+    ("admin", None), ("admin", "team"), ("admin", "agent"), ("admin", "day"),
+    ("admin", "week"), ("admin", "month"), ("lead", None), ("agent", "day"),
+    ("claims_agent", None),
+])
+def test_daily_rollup_equals_the_raw_computation(app, session, office, username,
+                                                 group_by):
+    from app.services.reporting import rollup
+
+    actor = actor_for(session, app.appbuilder.sm.find_user(username=username))
+    for now, period in ((NOW, PERIOD),  # every day from the roll-up
+                        # 1 Nov from the roll-up, 2 Nov counted from the complaints
+                        (at(11, 2, 12), PERIOD),
+                        (NOW, kpis.Period(at(10, 25, 0).date(), at(11, 12, 0).date()))):
+        session.query(rollup.KpiDaily).delete()
+        session.query(rollup.KpiRollupDay).delete()
+        result = rollup.refresh(session, now)
+        assert result["days"] > 0
+        assert rollup.covered_days(session, period)
+        rolled = kpis.report(session, actor, period, now, group_by=group_by)
+        raw = kpis.report(session, actor, period, now, group_by=group_by, use_rollup=False)
+        _same(rolled["kpis"], raw["kpis"])
+        _same(rolled["previous"], raw["previous"])
+        assert [(g["key"], g["label"]) for g in rolled["groups"]] == \
+            [(g["key"], g["label"]) for g in raw["groups"]]
+        for a, b in zip(rolled["groups"], raw["groups"], strict=True):
+            _same(a["kpis"], b["kpis"])
+
+
+def test_rollup_job_recomputes_recent_days_only(app, session, office):
+    from app.services.reporting import rollup
+
+    first = rollup.refresh(session, NOW)
+    assert first["days"] == 10  # 31 October (the first complaint) to 9 November
+    again = rollup.refresh(session, NOW, recent_days=3)
+    assert again["days"] == 3  # 7-9 November
+    assert rollup.covered_days(session, PERIOD) == {"2026-11-01", "2026-11-02"}

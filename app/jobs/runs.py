@@ -10,9 +10,10 @@ from app.models import JobRun
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-JOBS = ("escalation", "warnings", "outbox", "reports")
+JOBS = ("escalation", "warnings", "outbox", "reports", "kpi_rollup")
 # reports: hourly; it sends last month's report once, from the month's first working day
-DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "reports": 3600}
+DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "reports": 3600,
+                     "kpi_rollup": 900}
 
 
 def job_function(name):
@@ -33,6 +34,10 @@ def job_function(name):
         from app.services.reporting.monthly import run_monthly
 
         return lambda session, now: run_monthly(session, now)
+    if name == "kpi_rollup":
+        from app.services.reporting.rollup import refresh
+
+        return lambda session, now: refresh(session, now)
     raise KeyError(name)
 
 

@@ -22,7 +22,7 @@ from app.models.policy import (
     SchedulerLease,
     Webhook,
 )
-from app.models.report import MonthlyReport
+from app.models.report import KpiDaily, KpiRollupDay, MonthlyReport
 from app.models.team import Team, team_member
 
 __all__ = [
@@ -40,6 +40,8 @@ __all__ = [
     "Decision",
     "MailTemplate",
     "MonthlyReport",
+    "KpiDaily",
+    "KpiRollupDay",
     "Notification",
     "SurveyToken",
     "RuleHit",

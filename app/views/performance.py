@@ -107,7 +107,7 @@ class PerformanceView(BaseView):
         previous = kpis.totals(db.session, scope, period.previous(), now)
         targets = kpis.kpi_targets(db.session)
         daily = kpis.compute(db.session, scope, period, now,
-                             key=kpis.group_key(db.session, "day", period))
+                             key=kpis.group_key(db.session, "day", period), group="day")
         days = [(period.start + timedelta(days=i)).isoformat() for i in range(period.days)]
         trend = {
             "days": days,

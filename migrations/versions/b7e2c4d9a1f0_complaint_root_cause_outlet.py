@@ -1,4 +1,4 @@
-"""complaint root cause and outlet, index for the KPI figures, monthly reports, HTML mail
+"""complaint root cause and outlet, index for the KPI figures, monthly reports, HTML mail, KPI roll-up
 
 Revision ID: b7e2c4d9a1f0
 Revises: 21da9dc198e3
@@ -37,8 +37,31 @@ def upgrade():
         sa.UniqueConstraint('month', 'user_id', name='uq_monthly_report_month_user'),
     )
 
+    op.create_table(
+        'kpi_daily',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.String(length=10), nullable=False),
+        sa.Column('team_id', sa.Integer(), nullable=False),
+        sa.Column('assignee_id', sa.Integer(), nullable=False),
+        sa.Column('sums', sa.JSON(), nullable=False),
+        sa.Column('fr_hist', sa.JSON(), nullable=False),
+        sa.Column('h_hist', sa.JSON(), nullable=False),
+        sa.Column('computed_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('day', 'team_id', 'assignee_id',
+                            name='uq_kpi_daily_day_team_assignee'),
+    )
+    op.create_table(
+        'kpi_rollup_day',
+        sa.Column('day', sa.String(length=10), nullable=False),
+        sa.Column('computed_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('day'),
+    )
+
 
 def downgrade():
+    op.drop_table('kpi_rollup_day')
+    op.drop_table('kpi_daily')
     op.drop_table('monthly_report')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_column('attachment')

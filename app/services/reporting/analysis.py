@@ -32,7 +32,7 @@ def _window(scope, period: kpis.Period):
 def assessment(session: Session, scope, period: kpis.Period, now: datetime, by: str) -> list:
     """One row per team or agent: their figures and their staff-attitude complaints."""
     key = kpis.group_key(session, by, period)
-    figures = kpis.compute(session, scope, period, now, key=key)
+    figures = kpis.compute(session, scope, period, now, key=key, group=by)
     attitude = dict(session.execute(
         select(key, func.count()).where(_window(scope, period),
                                         Complaint.category == "staff_attitude")

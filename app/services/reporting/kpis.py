@@ -139,34 +139,54 @@ def parse_group_by(args) -> str | None:
 
 def reports_everything(actor: Actor) -> bool:
     """Managers (leads of the Management team), admins and auditors see the whole office."""
-    return actor.manager or bool(actor.roles & {"Admin", "Auditor", "Policy Editor"})
+    return actor.manager or bool(actor.roles & {"Admin", "Auditor"})
 
 
-def scope_condition(session: Session, actor: Actor, team_id=None, agent_id=None):
+class Scope:
+    """The complaints a report covers: an SQL condition (usable wherever a condition
+    is), and the same said with the roll-up's dimensions (`teams`: a set of team ids or
+    None for all; `assignee`) when it can be (`rollup`)."""
+
+    def __init__(self, condition, teams=None, assignee=None, rollup=True):
+        self.condition, self.teams, self.assignee, self.rollup = (condition, teams, assignee,
+                                                                  rollup)
+
+    def __clause_element__(self):
+        return self.condition
+
+
+def scope_condition(session: Session, actor: Actor, team_id=None, agent_id=None) -> Scope:
     """The complaints whose figures `actor` may see, narrowed to a team or an agent:
     agents their own (assigned to them), leads their teams', managers everything."""
     if team_id is not None and session.get(Team, team_id) is None:
         raise NotFound(gettext("no team %(id)s", id=team_id), field="team")
-    conditions = []
+    conditions, teams, assignee = [], None, None
     visible = actor.visible()
     if visible is not None:
         conditions.append(visible)
+        teams = set(actor.visible_team_ids())
     if not reports_everything(actor):
         if actor.lead_team_ids:
             if team_id is not None and team_id not in actor.lead_team_ids:
                 raise Forbidden(gettext("you may see the figures of the teams you lead only"))
             conditions.append(Complaint.team_id.in_(actor.lead_team_ids))
+            teams = set(actor.lead_team_ids) if teams is None else teams & actor.lead_team_ids
         else:
             if agent_id is not None and agent_id != actor.id:
                 raise Forbidden(gettext("you may see your own figures only"))
             if team_id is not None and team_id not in actor.team_ids:
                 raise Forbidden(gettext("you may see the figures of your teams only"))
             conditions.append(Complaint.assignee_id == actor.id)
+            assignee = actor.id
     if team_id is not None:
         conditions.append(Complaint.team_id == team_id)
+        teams = {team_id} if teams is None else teams & {team_id}
     if agent_id is not None:
         conditions.append(Complaint.assignee_id == agent_id)
-    return and_(*conditions) if conditions else literal(True)
+        assignee = agent_id
+    # the follow-up team also sees resolved complaints of others: not a roll-up dimension
+    rollup = visible is None or not actor.follow_up
+    return Scope(and_(*conditions) if conditions else literal(True), teams, assignee, rollup)
 
 
 # --- the subsets behind the figures: counted here, listed on the complaint page ---
@@ -300,9 +320,20 @@ def _p90(session, dialect, where, key, subset, start_col, end_col) -> dict:
     return {k: round(float(h), 2) for k, h in rows}
 
 
-def compute(session: Session, scope, period: Period, now: datetime, key=None) -> dict:
+ROLLUP_GROUPS = (None, "team", "agent", "day", "week", "month")
+
+
+def compute(session: Session, scope, period: Period, now: datetime, key=None, *,
+            group=None, use_rollup=True) -> dict:
     """{group key: figures} for complaints received in `period` within `scope`; without a
-    key, one entry under None."""
+    key, one entry under 0. Days the daily roll-up covers are read from it (a long
+    period is then a few thousand rows, not a million); the others are counted here."""
+    if use_rollup and getattr(scope, "rollup", False) and group in ROLLUP_GROUPS:
+        from app.services.reporting import rollup
+
+        covered = rollup.covered_days(session, period)
+        if covered:
+            return rollup.compute(session, scope, period, now, covered, group)
     dialect = session.get_bind().dialect.name
     first, after = period.bounds()
     where = and_(scope, Complaint.received_at >= first, Complaint.received_at < after)
@@ -322,15 +353,17 @@ def compute(session: Session, scope, period: Period, now: datetime, key=None) ->
     return {k: kpis_from_sums(row) for k, row in sums.items()}
 
 
+SUM_NAMES = ("received", "resolved", "fr_n", "fr_sum", "h_n", "h_sum", "fr_due", "fr_met",
+             "res_due", "res_met", "cb_due", "cb_met", "sat_n", "sat_sum", "sat_ok", "repeat",
+             "reopened", "escalated", "backlog", "overdue")
+
+
 def empty_kpis() -> dict:
-    return kpis_from_sums(dict.fromkeys(("received", "resolved", "fr_n", "fr_sum", "h_n", "h_sum",
-                                         "fr_due", "fr_met", "res_due", "res_met", "cb_due",
-                                         "cb_met", "sat_n", "sat_sum", "sat_ok", "repeat",
-                                         "reopened", "escalated", "backlog", "overdue"), 0))
+    return kpis_from_sums(dict.fromkeys(SUM_NAMES, 0))
 
 
-def totals(session: Session, scope, period: Period, now: datetime) -> dict:
-    return compute(session, scope, period, now).get(0) or empty_kpis()
+def totals(session: Session, scope, period: Period, now: datetime, use_rollup=True) -> dict:
+    return compute(session, scope, period, now, use_rollup=use_rollup).get(0) or empty_kpis()
 
 
 def kpi_targets(session: Session) -> dict:
@@ -397,14 +430,16 @@ def _sortable(value):
 
 
 def report(session: Session, actor: Actor, period: Period, now: datetime, *, team_id=None,
-           agent_id=None, group_by=None) -> dict:
+           agent_id=None, group_by=None, use_rollup=True) -> dict:
     """The API's answer: figures, targets, the previous period's figures, groups."""
     scope = scope_condition(session, actor, team_id, agent_id)
-    out = {**period.as_dict(), "kpis": totals(session, scope, period, now),
+    out = {**period.as_dict(), "kpis": totals(session, scope, period, now, use_rollup),
            "targets": kpi_targets(session),
-           "previous": totals(session, scope, period.previous(), now), "groups": []}
+           "previous": totals(session, scope, period.previous(), now, use_rollup),
+           "groups": []}
     if group_by:
-        by_key = compute(session, scope, period, now, key=group_key(session, group_by, period))
+        by_key = compute(session, scope, period, now, key=group_key(session, group_by, period),
+                         group=group_by, use_rollup=use_rollup)
         labels = group_labels(session, group_by, list(by_key))
         order = _sortable if group_by in ("day", "week", "month", "level") else labels.get
         for k in sorted(by_key, key=order):

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import Integer, case, cast, func, literal_column
 
 
 def hours_between(dialect: str, start, end):
@@ -36,3 +36,15 @@ def office_bucket(dialect: str, column, unit: str, offset: timedelta):
         return func.to_char(func.date_trunc("week", shifted), "YYYY-MM-DD")
     return func.to_char(shifted, "YYYY-MM")
 
+
+
+def tenth_hour_bucket(dialect: str, hours):
+    """The step at or above `hours`, in tenths of an hour: 0.1-hour steps up to 24 h, whole
+    hours above (ceil, with a little slack for floating-point noise), so that bucket b
+    holds the times just below b / 10 hours."""
+    def ceil(value):
+        if dialect == "sqlite":
+            return cast(value + 0.999999, Integer)
+        return cast(func.floor(value + 0.999999), Integer)
+
+    return case((hours <= 24, ceil(hours * 10)), else_=ceil(hours) * 10)
