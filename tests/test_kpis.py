@@ -253,8 +253,8 @@ def test_targets_are_versioned_parameters_of_the_sla_rule_set(app, session, offi
 def _same(rolled: dict, raw: dict):
     for name in kpis.KPI_NAMES:
         if name.startswith("p90_") and raw[name] is not None:
-            # the roll-up keeps steps of 0.1 h (up to 24 h; 1 h above): the step's top
-            step = 0.1 if raw[name] <= 24 else 1
+            # the roll-up keeps steps of 0.1 h up to 2 h, 0.5 h to 24 h, 1 h above
+            step = 0.1 if raw[name] <= 2 else 0.5 if raw[name] <= 24 else 1
             assert raw[name] - 1e-6 <= rolled[name] < raw[name] + step, name
         else:
             assert rolled[name] == raw[name], name

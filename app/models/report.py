@@ -31,7 +31,7 @@ class KpiDaily(Model):
     day: Mapped[str] = mapped_column(String(10))
     team_id: Mapped[int] = mapped_column(Integer, default=0)
     assignee_id: Mapped[int] = mapped_column(Integer, default=0)
-    sums: Mapped[dict] = mapped_column(JSON, default=dict)
+    sums: Mapped[list] = mapped_column(JSON, default=list)  # in kpis.SUM_NAMES order
     fr_hist: Mapped[dict] = mapped_column(JSON, default=dict)
     h_hist: Mapped[dict] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

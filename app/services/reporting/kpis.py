@@ -321,19 +321,24 @@ def _p90(session, dialect, where, key, subset, start_col, end_col) -> dict:
 
 
 ROLLUP_GROUPS = (None, "team", "agent", "day", "week", "month")
+TOTAL = "__total__"  # the key of the whole period's figures when asked `with_total`
 
 
 def compute(session: Session, scope, period: Period, now: datetime, key=None, *,
-            group=None, use_rollup=True) -> dict:
+            group=None, use_rollup=True, with_total=False) -> dict:
     """{group key: figures} for complaints received in `period` within `scope`; without a
-    key, one entry under 0. Days the daily roll-up covers are read from it (a long
-    period is then a few thousand rows, not a million); the others are counted here."""
+    key, one entry under 0 (and with `with_total`, the whole period under TOTAL too).
+    Days the daily roll-up covers are read from it (a long period is then a few thousand
+    rows, not a million); the others are counted here."""
     if use_rollup and getattr(scope, "rollup", False) and group in ROLLUP_GROUPS:
         from app.services.reporting import rollup
 
         covered = rollup.covered_days(session, period)
         if covered:
-            return rollup.compute(session, scope, period, now, covered, group)
+            return rollup.compute(session, scope, period, now, covered, group, with_total)
+    if with_total:
+        return {**compute(session, scope, period, now, key, use_rollup=False),
+                TOTAL: totals(session, scope, period, now, use_rollup=False)}
     dialect = session.get_bind().dialect.name
     first, after = period.bounds()
     where = and_(scope, Complaint.received_at >= first, Complaint.received_at < after)
@@ -433,13 +438,15 @@ def report(session: Session, actor: Actor, period: Period, now: datetime, *, tea
            agent_id=None, group_by=None, use_rollup=True) -> dict:
     """The API's answer: figures, targets, the previous period's figures, groups."""
     scope = scope_condition(session, actor, team_id, agent_id)
-    out = {**period.as_dict(), "kpis": totals(session, scope, period, now, use_rollup),
-           "targets": kpi_targets(session),
+    out = {**period.as_dict(), "kpis": None, "targets": kpi_targets(session),
            "previous": totals(session, scope, period.previous(), now, use_rollup),
            "groups": []}
-    if group_by:
+    if not group_by:
+        out["kpis"] = totals(session, scope, period, now, use_rollup)
+    else:  # the whole period from the same pass as its groups
         by_key = compute(session, scope, period, now, key=group_key(session, group_by, period),
-                         group=group_by, use_rollup=use_rollup)
+                         group=group_by, use_rollup=use_rollup, with_total=True)
+        out["kpis"] = by_key.pop(TOTAL, None) or empty_kpis()
         labels = group_labels(session, group_by, list(by_key))
         order = _sortable if group_by in ("day", "week", "month", "level") else labels.get
         for k in sorted(by_key, key=order):

@@ -38,13 +38,14 @@ def office_bucket(dialect: str, column, unit: str, offset: timedelta):
 
 
 
-def tenth_hour_bucket(dialect: str, hours):
-    """The step at or above `hours`, in tenths of an hour: 0.1-hour steps up to 24 h, whole
-    hours above (ceil, with a little slack for floating-point noise), so that bucket b
-    holds the times just below b / 10 hours."""
+def time_step(dialect: str, hours):
+    """The top of the step `hours` falls in, in tenths of an hour: steps of 0.1 h up to
+    2 h, 0.5 h up to 24 h, 1 h above (ceil, with a little slack for floating-point noise).
+    Few steps keep the roll-up's histograms small; the figures' precision follows them."""
     def ceil(value):
         if dialect == "sqlite":
             return cast(value + 0.999999, Integer)
         return cast(func.floor(value + 0.999999), Integer)
 
-    return case((hours <= 24, ceil(hours * 10)), else_=ceil(hours) * 10)
+    return case((hours <= 2, ceil(hours * 10)), (hours <= 24, ceil(hours * 2) * 5),
+                else_=ceil(hours) * 10)
