@@ -165,7 +165,8 @@ scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 
 @jobs_cli.command("run")
-@click.argument("job", type=click.Choice(["escalation", "warnings", "outbox"]))
+@click.argument("job", type=click.Choice(["escalation", "warnings", "outbox", "reports",
+                                                "kpi_rollup"]))
 @needs_database
 def jobs_run(job: str) -> None:
     """Run one pass of JOB now and print what it did."""
@@ -201,7 +202,34 @@ def scheduler_run() -> None:
         scheduler.stop()
 
 
+reports_cli = AppGroup("reports", help="The monthly KPI report.")
+
+
+@reports_cli.command("send")
+@click.option("--month", required=True, help="The month to report, as YYYY-MM.")
+def reports_send(month: str) -> None:
+    """Mail MONTH's KPI report to the managers and the team leads now (again if it was
+    already sent), then deliver the outbox."""
+    from flask import current_app
+
+    from app.services.errors import InvalidInput
+    from app.services.mail import deliver_due
+    from app.services.reporting.kpis import month_period
+    from app.services.reporting.monthly import queue_reports
+    from app.timeutil import utcnow
+
+    try:
+        period = month_period(month)
+    except InvalidInput as exc:
+        raise click.BadParameter(exc.message, param_hint="--month") from exc
+    queued = queue_reports(db.session, period, utcnow(), again=True)
+    sent = deliver_due(db.session, current_app.config, limit=max(100, queued))
+    click.echo(f"{month}: {queued} report(s) queued; outbox: {sent['sent']} sent, "
+               f"{sent['retrying']} to retry, {sent['failed']} failed")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(reports_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(seed_cli)

@@ -46,14 +46,15 @@ GRANTS: dict[str, dict[str, set[str]]] = {
     TEAM_LEAD: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ, WRITE}, "JobRun": {READ},
+        "Report": {READ},
     },
     AGENT: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ}, "Outlet": {READ},
-        "RuleSet": {READ},
+        "RuleSet": {READ}, "Report": {READ},
     },
     AUDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ}, "Outlet": {READ},
-        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ},
+        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ}, "Report": {READ},
     },
 }
 # Menu entries each role sees, by menu name.
@@ -62,11 +63,13 @@ POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
 WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "Outlets", "My work", "New complaint"} | {
     f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
 MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
+PERFORMANCE_MENUS = {"Performance"} | {f"performance-{page}" for page in
+                                       ("dashboard", "assessment", "analysis")}
 MENUS = {
     POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
-    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
-    AGENT: WORK_MENUS | POLICY_MENUS,
-    AUDITOR: (WORK_MENUS - {"New complaint"}) | POLICY_MENUS | MONITORING_MENUS,
+    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS,
+    AGENT: WORK_MENUS | POLICY_MENUS | PERFORMANCE_MENUS,
+    AUDITOR: (WORK_MENUS - {"New complaint"}) | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS,
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [
@@ -144,6 +147,9 @@ class ParcelDeskSecurityManager(SecurityManager):
         return user
 
     userdbmodelview = UserView
+    # FAB's "User's Statistics" chart loads Google Charts from the internet and renders
+    # nothing offline; the Performance pages chart with ECharts from our static files.
+    userstatschartview = None
 
     role_api = _security_api("SecurityRoleApi")
     user_api = _security_api("SecurityUserApi")

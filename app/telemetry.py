@@ -18,6 +18,11 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+# prometheus-client opens its files in this folder as soon as a metric is defined, and the
+# app may be imported (e.g. by `serve`'s own start-up) before the folder is made
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 REQUEST_SECONDS = Histogram(
     "parceldesk_http_request_duration_seconds", "Time to answer a request, per URL rule",
     ["method", "endpoint", "status"])

@@ -38,7 +38,21 @@ FIELDS = dict.fromkeys((
     "first_responded_at", "resolved_at", "closed_at", "satisfaction", "paused_at",
     "resolution_kind", "resolution_amount", "resolution_text", "resolution_approved_by_id",
     "resolution_approved_at", "callback_at", "callback_reached", "callback_comment",
-    "close_reason"))
+    "close_reason", "root_cause"))
+# Likely root causes per category (internal: staff, process, outlet, system; external:
+# customer, weather, third party), recorded on resolution.
+ROOT_CAUSES_BY_CATEGORY = {
+    "delay": ("process", "weather", "outlet", "third_party"),
+    "damage": ("outlet", "staff", "third_party", "customer"),
+    "loss": ("outlet", "process", "third_party"),
+    "wrong_delivery": ("staff", "system", "customer"),
+    "staff_attitude": ("staff", "staff", "outlet"),
+    "pickup": ("outlet", "staff", "weather"),
+    "fee_dispute": ("system", "process", "customer"),
+    "tracking": ("system", "third_party"),
+    "privacy": ("system", "staff"),
+    "other": ("process", "customer"),
+}
 
 
 def _pick(rng, pairs):
@@ -137,10 +151,12 @@ def live(rng: random.Random, c: dict, due: dict, *, assignee, lead, follow_up, l
             return life
         life.fields.update(resolution_approved_by_id=lead or assignee,
                            resolution_approved_at=approved)
+    cause = rng.choice(ROOT_CAUSES_BY_CATEGORY.get(c["category"], ("process",)))
     if not life.step(resolved, "resolve", assignee, {"message": rng.choice(ref.RESOLVED_MESSAGES),
-                                                      "mail_queued": False}, "resolved"):
+                                                      "mail_queued": False, "root_cause": cause},
+                     "resolved"):
         return life
-    life.fields["resolved_at"] = resolved
+    life.fields.update(resolved_at=resolved, root_cause=cause)
     life.step(resolved, "sla_met" if not late else "sla_breached", None, {"stage": "resolution"})
     callback_days = (due["callback_due_at"] - due["resolution_due_at"]).total_seconds() / 86400
     due["callback_due_at"] = resolved + timedelta(days=callback_days)  # from the resolution

@@ -12,7 +12,7 @@ from tests.test_pages import login
 WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 # Words that are names or units everywhere: the product, file types, currency, ids.
 ALWAYS = {"ParcelDesk", "SLA", "CNY", "JSON", "API", "URL", "ID", "PDF", "CSV", "XLSX", "VIP",
-          "HMAC", "SHA", "WeChat", "App", "TC", "Webhook", "OK",
+          "HMAC", "SHA", "WeChat", "App", "TC", "Webhook", "OK", "Excel",
           "English"}  # the language switch names each language in itself
 
 

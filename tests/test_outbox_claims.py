@@ -104,11 +104,11 @@ app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "INSTANCE_PATH": sys.a
                   "SCHEDULER_ENABLED": False})
 real_send, sent = mail.send_email, []
 
-def send_two_then_hang(*args):
+def send_two_then_hang(*args, **kwargs):
     if len(sent) == 2:
         print("hanging", flush=True)
         time.sleep(600)
-    real_send(*args)
+    real_send(*args, **kwargs)
     sent.append(args)
 
 mail.send_email = send_two_then_hang

@@ -8,12 +8,14 @@ from app.api.customers import CustomerApi
 from app.api.openapi import ParcelDeskOpenApi
 from app.api.outlets import OutletApi
 from app.api.queue import QueueApi
+from app.api.reports import ReportApi
 from app.api.rulesets import RuleSetApi
 from app.api.teams import TeamApi
 
 
 def register_apis(appbuilder) -> None:
-    for api in (ComplaintApi, CustomerApi, OutletApi, TeamApi, RuleSetApi, QueueApi, AlertApi):
+    for api in (ComplaintApi, CustomerApi, OutletApi, TeamApi, RuleSetApi, QueueApi, AlertApi,
+                ReportApi):
         appbuilder.add_api(api)
     # FAB's own OpenAPI views are off (FAB_ADD_OPENAPI_VIEWS): ours completes the spec
     appbuilder.add_api(ParcelDeskOpenApi)

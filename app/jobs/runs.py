@@ -10,8 +10,10 @@ from app.models import JobRun
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-JOBS = ("escalation", "warnings", "outbox")
-DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60}
+JOBS = ("escalation", "warnings", "outbox", "reports", "kpi_rollup")
+# reports: hourly; it sends last month's report once, from the month's first working day
+DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "reports": 3600,
+                     "kpi_rollup": 900}
 
 
 def job_function(name):
@@ -28,6 +30,14 @@ def job_function(name):
         from app.services.mail import deliver_due
 
         return lambda session, now: deliver_due(session, current_app.config, now)
+    if name == "reports":
+        from app.services.reporting.monthly import run_monthly
+
+        return lambda session, now: run_monthly(session, now)
+    if name == "kpi_rollup":
+        from app.services.reporting.rollup import refresh
+
+        return lambda session, now: refresh(session, now)
     raise KeyError(name)
 
 

@@ -24,6 +24,7 @@ from app.models.policy import (
     Webhook,
 )
 from app.models.reply import ReplyTemplate
+from app.models.report import KpiDaily, KpiRollupDay, MonthlyReport
 from app.models.sign_in import SignInAttempt
 from app.models.team import Team, team_member
 
@@ -42,6 +43,9 @@ __all__ = [
     "Customer",
     "Decision",
     "MailTemplate",
+    "MonthlyReport",
+    "KpiDaily",
+    "KpiRollupDay",
     "Notification",
     "Outlet",
     "SurveyToken",

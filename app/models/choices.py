@@ -54,6 +54,18 @@ ASSIGNMENT_METHODS = {
     "least_loaded": _("Least loaded"),
 }
 LANGUAGES = {"zh": _("Chinese"), "en": _("English")}
+# Why a complaint happened, recorded when it is resolved: internal causes the office can
+# fix itself, external ones it can only mitigate (DOMAIN.md's root-cause view).
+ROOT_CAUSES = {
+    "staff": _("Staff"),
+    "process": _("Process"),
+    "outlet": _("Outlet"),
+    "system": _("System"),
+    "customer": _("Customer"),
+    "weather": _("Weather"),
+    "third_party": _("Third party"),
+}
+INTERNAL_ROOT_CAUSES = ("staff", "process", "outlet", "system")
 ATTACHMENT_KINDS = {"photo": _("Photo"), "recording": _("Recording"), "document": _("Document")}
 
 SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("Critical")}
@@ -66,7 +78,8 @@ JOB_NAMES = {"escalation": _("Escalation sweep"), "warnings": _("Early warning")
 # show the label, the database and the rules keep the code.
 VOCABULARIES = {
     "channel": CHANNELS, "category": CATEGORIES, "status": STATUSES, "impact": IMPACTS,
-    "service_type": SERVICE_TYPES, "tier": CUSTOMER_TIERS, "assignment_method": ASSIGNMENT_METHODS,
+    "service_type": SERVICE_TYPES, "root_cause": ROOT_CAUSES, "tier": CUSTOMER_TIERS,
+    "assignment_method": ASSIGNMENT_METHODS,
     "region": REGION_LABELS, "origin_region": REGION_LABELS, "destination_region": REGION_LABELS,
     "province": REGION_LABELS,
 }

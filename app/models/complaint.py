@@ -65,6 +65,7 @@ class Complaint(Model):
     is_open: Mapped[bool] = mapped_column(default=True, server_default="1")
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    root_cause: Mapped[str | None] = mapped_column(String(20))
     resolution_kind: Mapped[str | None] = mapped_column(String(20))
     resolution_amount: Mapped[float | None] = mapped_column(Numeric(12, 2))
     resolution_text: Mapped[str | None] = mapped_column(Text)
@@ -113,6 +114,8 @@ class Complaint(Model):
         Index("ix_complaint_queue_assignee", "assignee_id", "is_open", "next_due_at"),
         Index("ix_complaint_queue_due", "is_open", "next_due_at"),
         Index("ix_complaint_customer_waybill", "customer_id", "waybill_no"),
+        # the KPI figures of a period scan complaints received in it, per team
+        Index("ix_complaint_team_received", "team_id", "received_at"),
     )
 
     def __repr__(self) -> str:
@@ -198,6 +201,10 @@ class Notification(Model):
     recipient: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text)
+    # an HTML alternative and one text attachment (the monthly report's table and CSV)
+    html: Mapped[str | None] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -198,6 +198,24 @@ URGENCY_WORDS = ("urgent, urgently, asap, as soon as possible, immediately, emer
                  "seriously, critical, 紧急, 加急, 急件, 严重, 马上, 立刻, 立即, 尽快, 十万火急")
 CLOCK_FROM = (("escalation", _("the moment the level changes")),
               ("receipt", _("the complaint's receipt")))
+# KPI targets (the seeds' KPI table): figure -> (default, "min" or "max", low, high).
+# "min": the figure should be at least the target; "max": at most. Rates are fractions.
+KPI_TARGETS = {
+    "resolution_rate": (0.95, "min", 0, 1),
+    "avg_handling_hours": (24, "max", 0, 10000),
+    "avg_first_response_hours": (2, "max", 0, 10000),
+    "csat_avg": (4.5, "min", 1, 5),
+    "csat_satisfied_rate": (0.90, "min", 0, 1),
+    "repeat_rate": (0.05, "max", 0, 1),
+    "escalation_rate": (0.03, "max", 0, 1),
+}
+KPI_TARGET_LABELS = {  # the Performance pages' names of these figures
+    "resolution_rate": _("Resolution rate"),
+    "avg_handling_hours": _("Average handling time (h)"),
+    "avg_first_response_hours": _("Average first response (h)"),
+    "csat_avg": _("Satisfaction (1–5)"), "csat_satisfied_rate": _("Satisfied share"),
+    "repeat_rate": _("Repeat complaint rate"), "escalation_rate": _("Escalation rate"),
+}
 PARAMETERS = {
     "grading": (
         SetParam("weights", "weights", _("Grading weights"),
@@ -217,6 +235,11 @@ PARAMETERS = {
                  default=1, low=0, high=4),
     ),
     "sla": (
+        SetParam("kpi_targets", "targets", _("KPI targets"),
+                 _("What the Performance pages compare each figure with (rates as fractions, "
+                   "times in hours); a missed target is shown in red."),
+                 default={name: spec[0] for name, spec in KPI_TARGETS.items()},
+                 fields=tuple((name, KPI_TARGET_LABELS[name]) for name in KPI_TARGETS)),
         SetParam("clock_from", "choice", _("When the level changes, count the new due times from"),
                  _("A raised or lowered level is routed and timed again with its own SLA; its "
                    "clocks start at the moment of the change, or run from the original receipt."),

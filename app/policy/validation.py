@@ -19,6 +19,7 @@ from flask_babel import gettext
 from app.policy import keywords
 from app.policy.catalog import (
     KINDS,
+    KPI_TARGETS,
     action_spec,
     parameter_spec,
     region_groups,
@@ -253,6 +254,9 @@ def _check_parameter(problems, spec, path, value):
             problems.add(None, path, gettext("must be between %(low)s and %(high)s",
                                              low=f"{spec.low:g}", high=f"{spec.high:g}"))
 
+    if spec.type == "targets":
+        _check_kpi_targets(problems, value)
+        return
     if spec.type == "weights":
         if not isinstance(value, dict):
             problems.add(None, path, gettext("must be an object of numbers"))
@@ -318,6 +322,22 @@ def _check_groups(problems, groups):
         for i, code in enumerate(codes):
             if code not in REGION_CODES:
                 problems.add(None, f"{path}.{name}[{i}]", _unknown_region(code))
+
+
+def _check_kpi_targets(problems, targets):
+    if not isinstance(targets, dict):
+        problems.add(None, "parameters.kpi_targets", gettext("must be an object of numbers"))
+        return
+    for name, target in targets.items():
+        path = f"parameters.kpi_targets.{name}"
+        if name not in KPI_TARGETS:
+            problems.add(None, path, gettext("is not a figure with a target")
+                         + _did_you_mean(name, KPI_TARGETS))
+            continue
+        _default, _direction, low, high = KPI_TARGETS[name]
+        if not _is_number(target) or not low <= target <= high:
+            problems.add(None, path, gettext("must be a number between %(low)s and %(high)s",
+                                             low=f"{low:g}", high=f"{high:g}"))
 
 
 def validate_rules(kind: str, rules, team_names, parameters=None) -> list[dict]:

@@ -1,5 +1,5 @@
 """Who is acting, and what they may see: agents and leads see their teams' complaints;
-admins, auditors and policy editors see all."""
+admins, auditors, policy editors and managers (leads of the Management team) see all."""
 
 from dataclasses import dataclass, field
 
@@ -12,6 +12,7 @@ from app.services.errors import Forbidden
 
 SEE_ALL_ROLES = {"Admin", "Auditor", "Policy Editor"}
 FOLLOW_UP_TEAM = "Follow-up & Callback"
+MANAGEMENT_TEAM = "Management"
 FOLLOW_UP_STATUSES = ("resolved", "closed")  # what the follow-up team sees of other teams
 
 
@@ -23,6 +24,7 @@ class Actor:
     team_ids: set[int] = field(default_factory=set)
     lead_team_ids: set[int] = field(default_factory=set)
     follow_up: bool = False  # member of the follow-up team: sees resolved complaints too
+    manager: bool = False  # leads the Management team: the office's figures and complaints
 
     @property
     def is_admin(self) -> bool:
@@ -30,7 +32,7 @@ class Actor:
 
     @property
     def sees_all(self) -> bool:
-        return bool(self.roles & SEE_ALL_ROLES)
+        return self.manager or bool(self.roles & SEE_ALL_ROLES)
 
     def visible_team_ids(self) -> set[int] | None:
         """None means every team."""
@@ -75,8 +77,10 @@ def actor_for(session: Session, user) -> Actor:
     if "Team Lead" in roles:
         led |= team_ids  # a Team Lead leads the teams they belong to
     follow_up = follow_up_team_id(session)
+    management = session.execute(select(Team.id).where(Team.name == MANAGEMENT_TEAM)).scalar()
     return Actor(id=user.id, username=user.username, roles=roles, team_ids=team_ids | led,
-                 lead_team_ids=led, follow_up=follow_up in team_ids)
+                 lead_team_ids=led, follow_up=follow_up in team_ids,
+                 manager=management is not None and management in led)
 
 
 def follow_up_team_id(session: Session) -> int | None:

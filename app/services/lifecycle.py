@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Complaint, ComplaintEvent, SurveyToken, Team
-from app.models.choices import STATUSES
+from app.models.choices import ROOT_CAUSES, STATUSES
 from app.policy import store
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
@@ -54,7 +54,7 @@ STEPS = {
     "resume": Step({"waiting_customer"}, {"message"}),
     "propose_resolution": Step({"in_progress", "reopened"}, {"kind", "amount", "text"}),
     "approve_resolution": Step({"in_progress", "reopened"}, {"comment"}),
-    "resolve": Step({"in_progress", "reopened"}, {"message"}),
+    "resolve": Step({"in_progress", "reopened"}, {"message", "root_cause"}),
     "callback": Step({"resolved"}, {"reached", "satisfaction", "comment"}),
     "close": Step({"resolved"}, {"reason"}),
     "reopen": Step({"resolved", "closed"}, {"reason"}),
@@ -268,6 +268,9 @@ def _resolve(session, c, body, actor, now):
                        field="resolution")
     if c.first_responded_at is None:
         raise Conflict(gettext("respond to the customer before resolving"), field="status")
+    p = v.Problems()
+    c.root_cause = v.one_of(p, body, "root_cause", list(ROOT_CAUSES), default=c.root_cause)
+    p.raise_if_any(gettext("The complaint was not resolved; please correct"))
     c.status, c.resolved_at = "resolved", now
     # the callback is due a set time after the actual resolution, not after its due time
     c.callback_due_at = now + timedelta(days=callback_days(c))
@@ -280,7 +283,8 @@ def _resolve(session, c, body, actor, now):
     survey_url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/survey/{token.token}"
     queued = queue_customer_mail(session, c, "resolved", survey_url=survey_url,
                                  resolution=f"{c.resolution_kind}: {c.resolution_text}")
-    return {"message": _text(body, "message"), "mail_queued": queued}
+    return {"message": _text(body, "message"), "root_cause": c.root_cause,
+            "mail_queued": queued}
 
 
 def _callback(session, c, body, actor, now):

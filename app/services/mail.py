@@ -89,12 +89,19 @@ def _span(delta: timedelta) -> str:
     return f"{hours:.0f} hours" if hours >= 1 else f"{delta.total_seconds() / 60:.0f} minutes"
 
 
-def send_email(config: dict, recipient: str, subject: str, body: str) -> None:
+def send_email(config: dict, recipient: str, subject: str, body: str, *, html=None,
+               attachment: tuple[str, str] | None = None) -> None:
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = recipient
     message["Subject"] = subject
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
+    if attachment:
+        name, text = attachment
+        message.add_attachment(text.encode("utf-8"), maintype="text", subtype="csv",
+                               filename=name)
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"],
                       timeout=config["SMTP_TIMEOUT"]) as smtp:
         if config.get("SMTP_STARTTLS"):
@@ -208,7 +215,9 @@ def _send_one(session: Session, config: dict, note: Notification, now, counts: d
     note.claimed_by = note.claimed_until = None
     try:
         if note.channel == "email":
-            send_email(config, note.recipient, note.subject, note.body)
+            send_email(config, note.recipient, note.subject, note.body, html=note.html,
+                       attachment=(note.attachment_name, note.attachment)
+                       if note.attachment_name else None)
         elif note.channel == "webhook":
             post_webhook(session, config, note.recipient, note.body)
         note.status, note.sent_at, note.last_error = "sent", now, None

@@ -361,11 +361,11 @@
     const set = (value) => { state.parameters[spec.name] = value; changed(false); };
     const number = (value) => (value === "" ? null : Number(value));
     let input;
-    if (spec.type === "weights") {
+    if (spec.type === "weights" || spec.type === "targets") {  // named numbers
       const weights = { ...(current || {}) };
       input = el("div", { class: "pe-weights" }, spec.fields.map((f) =>
         el("label", { class: "pe-weight" }, `${f.label} `,
-          el("input", { type: "number", step: "0.05", min: spec.min, max: spec.max, value: weights[f.name] ?? "",
+          el("input", { type: "number", step: spec.type === "targets" ? "any" : "0.05", min: spec.min, max: spec.max, value: weights[f.name] ?? "",
             "data-weight": f.name, "data-path": `${path}.${f.name}`, class: "form-control input-sm", disabled: ro,
             oninput: (e) => { weights[f.name] = number(e.target.value); set({ ...weights }); } }))));
     } else if (spec.type === "boolean") {

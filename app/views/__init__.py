@@ -9,6 +9,7 @@ from app.views.customers import CustomerComplaintsView, CustomerView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView, ReplyTemplateView
 from app.views.outlets import OutletView
+from app.views.performance import PAGE_TITLES, PerformanceView
 from app.views.policy import KIND_TITLES, PolicyView
 from app.views.sign_in import SignInAttemptView
 from app.views.teams import TeamComplaintsView, TeamView
@@ -51,6 +52,13 @@ def register_views(appbuilder) -> None:
                         icon="fa-clock-o", category="Monitoring")
     appbuilder.add_view(WebhookView, "Webhooks", label=_("Webhooks"), icon="fa-plug",
                         category="Monitoring")
+    appbuilder.add_view_no_menu(PerformanceView)
+    for page, icon in (("dashboard", "fa-tachometer"), ("assessment", "fa-users"),
+                       ("analysis", "fa-bar-chart")):
+        appbuilder.add_link(f"performance-{page}", href=f"/performance/{page}",
+                            label=PAGE_TITLES[page], icon=icon, category="Performance",
+                            category_label=_("Performance"), category_icon="fa-line-chart",
+                            baseview=PerformanceView)
     appbuilder.add_view_no_menu(PolicyView)
     for kind, title in KIND_TITLES.items():
         appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,

@@ -11,7 +11,14 @@ from wtforms.validators import DataRequired, Length
 from app.api.visibility import VISIBLE
 from app.extensions import db
 from app.models import Attachment, Complaint
-from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
+from app.models.choices import (
+    CATEGORIES,
+    CHANNELS,
+    IMPACTS,
+    INTERNAL_ROOT_CAUSES,
+    ROOT_CAUSES,
+    SERVICE_TYPES,
+)
 from app.services.access import actor_for
 from app.services.complaints import (
     CORRECTABLE,
@@ -23,6 +30,7 @@ from app.services.complaints import (
 from app.services.errors import DomainError
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
+from app.services.reporting.kpis import list_caption
 from app.services.screening import COMPLETENESS_LABELS
 from app.services.timeline import record_event
 from app.services.validation import whole_number
@@ -30,8 +38,14 @@ from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.complaint_page import screening_of, transfer_targets
 from app.views.fields import choice_field, optional_datetime_field, region_field
+from app.views.kpi_filter import BEHIND_FIGURE
 from app.views.registration import customer_search, register_from_form
 from app.views.workspace import ACTION_LABELS, workspace_context
+
+ROOT_CAUSE_GROUPS = (
+    (_("Internal"), INTERNAL_ROOT_CAUSES),
+    (_("External"), tuple(k for k in ROOT_CAUSES if k not in INTERNAL_ROOT_CAUSES)),
+)
 
 REFUSED_FORM = "pd_refused_action"
 
@@ -91,7 +105,8 @@ def _attach_from_form(pk, actor):
 
 class ComplaintView(DomainModelView):
     datamodel = SQLAInterface(Complaint)
-    base_filters = VISIBLE
+    base_filters = VISIBLE + BEHIND_FIGURE
+    list_template = "complaint_list.html"
     class_permission_name = "Complaint"
     list_title = _("Complaints")
     show_title = _("Complaint")
@@ -141,7 +156,7 @@ class ComplaintView(DomainModelView):
         ]}),
         (_("Service level"), {"fields": [
             "first_response_due_at", "resolution_due_at", "callback_due_at",
-            "first_responded_at", "resolved_at", "closed_at", "satisfaction",
+            "first_responded_at", "resolved_at", "closed_at", "satisfaction", "root_cause",
         ]}),
     ]
     base_order = ("received_at", "desc")
@@ -149,6 +164,14 @@ class ComplaintView(DomainModelView):
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
         "declared_value": _("The parcel's declared (insured) value in CNY, if any."),
     }
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        """FAB's list, headed by what a figure's link filtered it to."""
+        widgets = self._list()
+        return self.render_template(self.list_template, title=self.list_title, widgets=widgets,
+                                    figure_caption=list_caption(request.args))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -166,6 +189,7 @@ class ComplaintView(DomainModelView):
             "complaint_workspace.html", title=f"{complaint.number}", csrf=generate_csrf(),
             teams=transfer_targets(db.session, complaint, g.user),
             screening=screening_of(complaint), missing_labels=COMPLETENESS_LABELS,
+            root_causes=ROOT_CAUSES, root_cause_groups=ROOT_CAUSE_GROUPS,
             **refused_form_helpers(session.pop(REFUSED_FORM, None)), **context)
 
     @expose("/show/<int:pk>/evidence/<int:attachment_id>", methods=["GET"])

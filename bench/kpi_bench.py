@@ -1,0 +1,98 @@
+"""KPI figures for one year over 1,000,000 complaints (goal < 1 s), on SQLite and, with
+--postgres, on a throw-away PostgreSQL cluster; against a bare COUNT(*) over the same
+rows in the same run. Seeded SQLite files are cached in /tmp/parceldesk-bench.
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+from common import seeded_app
+
+N = int(os.environ.get("BENCH_COMPLAINTS", "1000000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def timed(fn):
+    samples, result = [], None
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), result
+
+
+def run(uri):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Complaint
+    from app.services.access import actor_for
+    from app.services.reporting import kpis
+    from app.timeutil import to_office, utcnow
+
+    app = seeded_app(f"kpi-year-{N}", N, 365, uri=uri)
+    with app.app_context():
+        now = utcnow()
+        today = to_office(now).date()
+        period = kpis.Period(today - timedelta(days=364), today)
+        first, after = period.bounds()
+        count_s, total = timed(lambda: db.session.execute(
+            select(func.count()).select_from(Complaint).where(
+                Complaint.received_at >= first, Complaint.received_at < after)).scalar())
+        print(f"bare COUNT(*) over the year's {total} complaints: {count_s:.3f} s")
+        from app.models import KpiDaily, KpiRollupDay
+        from app.services.reporting import rollup
+
+        db.session.query(KpiDaily).delete()  # the first run computes every day
+        db.session.query(KpiRollupDay).delete()
+        db.session.commit()
+        started = time.perf_counter()
+        result = rollup.refresh(db.session, now)
+        print(f"kpi_rollup job, first run ({result['days']} days, {result['rows']} rows): "
+              f"{time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        result = rollup.refresh(db.session, now)
+        print(f"kpi_rollup job, a later run (the last {result['days']} days): "
+              f"{time.perf_counter() - started:.1f} s")
+        sm = app.appbuilder.sm
+        for username, group_by in (("manager", None), ("manager", "team"),
+                                   ("manager", "month"), ("manager", "day"), ("lead", None),
+                                   ("agent", None)):
+            actor = actor_for(db.session, sm.find_user(username=username))
+            seconds, result = timed(lambda a=actor, g=group_by: kpis.report(
+                db.session, a, period, now, group_by=g))
+            print(f"KPIs for one year as {username}"
+                  f"{' by ' + group_by if group_by else ''}: {seconds:.3f} s "
+                  f"({result['kpis']['received']} complaints, {len(result['groups'])} groups; "
+                  f"{seconds / max(count_s, 1e-4):.1f}x COUNT(*)); goal < 1 s")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main():
+    if "--postgres" in sys.argv:
+        from sqlalchemy import create_engine, text
+
+        from tests.postgres import ThrowawayCluster, find_bin_dir
+
+        cluster = ThrowawayCluster(find_bin_dir())
+        server = cluster.start()
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text('CREATE DATABASE "kpi"'))
+        try:
+            print("PostgreSQL:")
+            run(server.rsplit("/", 1)[0] + "/kpi")
+        finally:
+            admin.dispose()
+            cluster.stop()
+    else:
+        print("SQLite:")
+        run(None)
+
+
+if __name__ == "__main__":
+    main()
