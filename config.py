@@ -85,6 +85,10 @@ def load_config() -> dict:
         "ALERT_RESOLVE_AFTER": _int("ALERT_RESOLVE_AFTER", 3),
         "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 5),
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 30),
+        # Text intelligence: no model before this many person-categorised complaints, and
+        # no suggestion below this confidence (0-1).
+        "INTELLIGENCE_MIN_EXAMPLES": _int("INTELLIGENCE_MIN_EXAMPLES", 200),
+        "SUGGEST_THRESHOLD": float(os.environ.get("SUGGEST_THRESHOLD") or 0.5),
         # Flask-AppBuilder
         "APP_NAME": "ParcelDesk",
         "AUTH_TYPE": 1,  # AUTH_DB

@@ -29,24 +29,31 @@ REST_API_METHODS = {
     "post": "write", "put": "write", "delete": "delete",
 }
 
+# Suggestions, the model page and the knowledge base are read by every role; training
+# (can_train on Intelligence) is the Admin's, who gets every permission.
+KNOWLEDGE_READ = {"Intelligence": {READ}, "KnowledgeArticle": {READ}, "ReplyTemplate": {READ}}
+
 # resource -> permissions, per role (Admin gets everything from Flask-AppBuilder).
 GRANTS: dict[str, dict[str, set[str]]] = {
     POLICY_EDITOR: {
         # registers complaints too, to see a published rule at work
         "Complaint": {READ, WRITE}, "Customer": {READ}, "Team": {READ},
-        "RuleSet": {READ, WRITE, SIMULATE},
+        "RuleSet": {READ, WRITE, SIMULATE}, **KNOWLEDGE_READ,
     },
     TEAM_LEAD: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ, WRITE}, "JobRun": {READ},
+        # leads keep the knowledge base and reply templates with the admins
+        **KNOWLEDGE_READ, "KnowledgeArticle": {READ, WRITE, DELETE},
+        "ReplyTemplate": {READ, WRITE, DELETE},
     },
     AGENT: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ},
-        "RuleSet": {READ},
+        "RuleSet": {READ}, **KNOWLEDGE_READ,
     },
     AUDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ},
-        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ},
+        "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ}, **KNOWLEDGE_READ,
     },
 }
 # Menu entries each role sees, by menu name.
@@ -55,11 +62,12 @@ POLICY_MENUS = {"Policy"} | {f"policy-{kind}" for kind in
 WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "My work"} | {
     f"work-{view}" for view in ("mine", "team", "at_risk", "overdue")}
 MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
+KNOWLEDGE_MENUS = {"Knowledge", "Knowledge base", "Reply templates", "Text model"}
 MENUS = {
-    POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
-    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
-    AGENT: WORK_MENUS | POLICY_MENUS,
-    AUDITOR: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS,
+    POLICY_EDITOR: WORK_MENUS | POLICY_MENUS | KNOWLEDGE_MENUS,
+    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | KNOWLEDGE_MENUS,
+    AGENT: WORK_MENUS | POLICY_MENUS | KNOWLEDGE_MENUS,
+    AUDITOR: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | KNOWLEDGE_MENUS,
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [

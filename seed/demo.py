@@ -17,6 +17,7 @@ from app.services.numbering import format_number, office_day
 from app.services.sla import refresh_queue_keys
 from app.timeutil import utcnow
 from seed import reference as ref
+from seed.texts import complaint_text, resolution
 
 BATCH = 5000
 STREETS = ["Renmin", "Jiefang", "Zhongshan", "Jianshe"]
@@ -161,7 +162,8 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
     customer_id, province = rng.choice(customers)
     category = weighted(rng, ref.CATEGORY_WEIGHTS)
     level = weighted(rng, ref.LEVEL_WEIGHTS)
-    text = rng.choice(ref.TEXTS[category]).format(day=(received - timedelta(days=2)).date())
+    waybill = f"PD{rng.randrange(10**12):012d}"
+    text = complaint_text(rng, category, waybill=waybill)
     if level >= 4:
         text += rng.choice(ref.URGENT_SUFFIXES[3:])
     team_name = "Emergency Response" if level == 5 else ref.CATEGORY_TEAM[category]
@@ -173,10 +175,10 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
     row = {
         "number": number, "customer_id": customer_id,
         "channel": weighted(rng, ref.CHANNEL_WEIGHTS), "received_at": received,
-        "waybill_no": f"PD{rng.randrange(10**12):012d}",
+        "waybill_no": waybill,
         "service_type": weighted(rng, ref.SERVICE_WEIGHTS),
         "origin_region": origin, "destination_region": province, "region": province,
-        "category": category, "description": text,
+        "category": category, "description": text, "category_source": "person",
         "expected_outcome": rng.choice(ref.OUTCOMES),
         "impact": rng.choices(["individual", "group", "wide"], [92, 6, 2])[0],
         "urgency": min(5, max(1, level + rng.choice([-1, 0, 0, 1]))), "level": level,
@@ -185,8 +187,10 @@ def _complaint_row(rng, received, number, customers, teams, members, now) -> dic
         "escalation_count": 0, "reopen_count": 0,
         "created_at": received, "updated_at": times.get("closed_at") or received,
         "first_responded_at": None, "resolved_at": None, "closed_at": None,
-        "satisfaction": None, **times,
+        "satisfaction": None, "resolution_kind": None, "resolution_text": None, **times,
     }
+    if row["resolved_at"] is not None:
+        row["resolution_kind"], row["resolution_text"] = resolution(rng, category)
     keys = SimpleNamespace(**row)
     refresh_queue_keys(keys)  # the queues' sort keys, as the lifecycle keeps them
     row.update(next_due_at=keys.next_due_at, next_warn_at=keys.next_warn_at,

@@ -10,8 +10,10 @@ from app.models import JobRun
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-JOBS = ("escalation", "warnings", "outbox")
-DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60}
+JOBS = ("escalation", "warnings", "outbox", "intelligence")
+# The intelligence job checks every 6 hours and trains when the last version is a week
+# old, so that a restarted scheduler still trains weekly.
+DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "intelligence": 6 * 3600}
 
 
 def job_function(name):
@@ -28,6 +30,11 @@ def job_function(name):
         from app.services.mail import deliver_due
 
         return lambda session, now: deliver_due(session, current_app.config, now)
+    if name == "intelligence":
+        from app.intelligence.training import weekly_training
+
+        return lambda session, now: weekly_training(
+            session, now, min_examples=current_app.config["INTELLIGENCE_MIN_EXAMPLES"])
     raise KeyError(name)
 
 

@@ -10,6 +10,7 @@ from app.models.complaint import (
     SurveyToken,
 )
 from app.models.customer import Customer
+from app.models.intelligence import KnowledgeArticle, ReplyTemplate, TextModel
 from app.models.policy import (
     Alert,
     Decision,
@@ -36,6 +37,9 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintSequence",
     "Customer",
+    "KnowledgeArticle",
+    "ReplyTemplate",
+    "TextModel",
     "Decision",
     "MailTemplate",
     "Notification",

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import choice
@@ -32,6 +32,13 @@ class Complaint(Model):
     destination_region: Mapped[str | None] = mapped_column(String(40))
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     category: Mapped[str] = mapped_column(choice(CATEGORIES))
+    # Who chose the category: "person" (set or confirmed by a person: the only complaints
+    # the classifier learns from), "suggested" (the model's, unconfirmed) or "triage"
+    # (none given and no confident prediction: `other` until a person decides).
+    category_source: Mapped[str] = mapped_column(String(10), default="person",
+                                                 server_default="person")
+    predicted_category: Mapped[str | None] = mapped_column(String(24))
+    prediction_confidence: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text)
     expected_outcome: Mapped[str | None] = mapped_column(Text)
     impact: Mapped[str] = mapped_column(choice(IMPACTS), default="individual")

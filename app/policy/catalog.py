@@ -78,6 +78,9 @@ COMPLAINT_VARS = (
     Var("is_repeat", FlagType, _("Is a repeat complaint")),
     Var("customer_complaints_30d", NumberType, _("Customer's complaints in 30 days")),
     Var("hours_open", DurationType, _("Time open (hours)")),
+    Var("predicted_category", ChoiceType, _("Predicted category (text model)"), _opts(CATEGORIES)),
+    Var("prediction_confidence", NumberType, _("Prediction confidence (0-1, 0 without a model)")),
+    Var("negative_sentiment", NumberType, _("Negative sentiment (0-1)")),
 )
 ESCALATION_VARS = COMPLAINT_VARS + (
     Var("team", ChoiceType, _("Team"), ("teams",)),

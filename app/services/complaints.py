@@ -66,6 +66,8 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor_id=Non
     before = {k: _plain(getattr(complaint, k)) for k in changes}
     for key, value in changes.items():
         setattr(complaint, key, value)
+    if "category" in changes:
+        complaint.category_source = "person"  # a person chose it: the model may learn it
     after = {k: _plain(getattr(complaint, k)) for k in changes}
     diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
     if diff:
@@ -97,7 +99,9 @@ def complaint_json(c: Complaint) -> dict:
         "channel": c.channel, "received_at": ts(c.received_at), "waybill_no": c.waybill_no,
         "service_type": c.service_type, "origin_region": c.origin_region,
         "destination_region": c.destination_region, "region": c.region,
-        "category": c.category, "description": c.description,
+        "category": c.category, "category_source": c.category_source,
+        "predicted_category": c.predicted_category,
+        "prediction_confidence": c.prediction_confidence, "description": c.description,
         "expected_outcome": c.expected_outcome, "impact": c.impact, "urgency": c.urgency,
         "level": c.level, "status": c.status, "team": ref(c.team, "name"),
         "assignee": ref(c.assignee, "username"),

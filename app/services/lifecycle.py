@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Complaint, SurveyToken, Team
-from app.models.choices import STATUSES
+from app.models.choices import CATEGORIES, STATUSES
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
 from app.services.calendar import add_working_time
@@ -53,6 +53,8 @@ STEPS = {
     "callback": Step({"resolved"}, {"reached", "satisfaction", "comment"}),
     "close": Step({"resolved"}, {"reason"}),
     "reopen": Step({"resolved", "closed"}, {"reason"}),
+    # also confirms a suggested category (the same value): the classifier learns from it
+    "change_category": Step(set(STATUSES), {"category", "reason"}),
 }
 ACTIONS = tuple(STEPS) + ("attach",)
 
@@ -281,6 +283,18 @@ def _reopen(session, c, body, actor, now):
     c.at_risk_from = c.resolution_due_at - span * 0.2
     return {"reason": _text(body, "reason"), "reopen_count": c.reopen_count,
             "resolution_due_at": c.resolution_due_at.isoformat()}
+
+
+def _change_category(session, c, body, actor, now):
+    actor.require(actor.is_member(c.team_id), gettext(
+        "only the complaint's team can change its category"))
+    p = v.Problems()
+    category = v.one_of(p, body, "category", list(CATEGORIES), required=True)
+    reason = v.text(p, body, "reason", required=True, max_len=2000)
+    p.raise_if_any(gettext("The category was not changed; please correct"))
+    before, source = c.category, c.category_source
+    c.category, c.category_source = category, "person"
+    return {"from": before, "to": category, "reason": reason, "was": source}
 
 
 def _text(body, field, required=False):

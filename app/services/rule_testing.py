@@ -5,6 +5,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.intelligence.sentiment import negative_sentiment
 from app.models import Complaint, Customer
 from app.models.choices import OPEN_STATUSES
 from app.policy import store
@@ -55,10 +56,12 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
                 "service_type": "standard", "status": "new", "description": "",
                 "waybill_no": "", "is_repeat": False, "hours_open": 0.0,
                 "customer_complaints_30d": 0, "region": "", "channel": "web",
-                "category": "other"}
+                "category": "other", "predicted_category": "", "prediction_confidence": 0.0}
     for key, value in defaults.items():
         if facts.get(key) is None and key in specs:
             facts[key] = value
+    if "negative_sentiment" in specs and facts.get("negative_sentiment") is None:
+        facts["negative_sentiment"] = negative_sentiment(facts.get("description"))
     return facts
 
 

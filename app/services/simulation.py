@@ -146,7 +146,8 @@ def _intake_rows(session, start):
         select(Complaint.number, Complaint.category, Complaint.channel, Complaint.region,
                Customer.tier, Complaint.service_type, Complaint.impact, Complaint.urgency,
                Complaint.description, Complaint.waybill_no, Complaint.is_repeat,
-               Complaint.received_at, Complaint.customer_id)
+               Complaint.received_at, Complaint.customer_id, Complaint.predicted_category,
+               Complaint.prediction_confidence)
         .join(Customer, Customer.id == Complaint.customer_id)
         .where(Complaint.received_at >= start).order_by(Complaint.received_at)
         .execution_options(yield_per=PROGRESS_EVERY))

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _
 
 from app.views.complaints import ComplaintAttachmentView, ComplaintEventView, ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.intelligence import KnowledgeArticleView, ReplyTemplateView, TextModelView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView
 from app.views.policy import KIND_TITLES, PolicyView
@@ -38,6 +39,13 @@ def register_views(appbuilder) -> None:
                         icon="fa-clock-o", category="Monitoring")
     appbuilder.add_view(WebhookView, "Webhooks", label=_("Webhooks"), icon="fa-plug",
                         category="Monitoring")
+    appbuilder.add_view(KnowledgeArticleView, "Knowledge base", label=_("Knowledge base"),
+                        icon="fa-book", category="Knowledge", category_label=_("Knowledge"),
+                        category_icon="fa-lightbulb-o")
+    appbuilder.add_view(ReplyTemplateView, "Reply templates", label=_("Reply templates"),
+                        icon="fa-comment-o", category="Knowledge")
+    appbuilder.add_view(TextModelView, "Text model", label=_("Text model"),
+                        icon="fa-line-chart", category="Knowledge")
     appbuilder.add_view_no_menu(PolicyView)
     for kind, title in KIND_TITLES.items():
         appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,

@@ -1,12 +1,16 @@
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import action, expose, has_access
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from wtforms import SelectField
+from wtforms.validators import Optional
 
 from app.api.visibility import VISIBLE
 from app.extensions import db
+from app.intelligence.suggest import for_complaint
 from app.models import Attachment, Complaint, ComplaintEvent
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services.access import actor_for
@@ -48,7 +52,20 @@ RESOLUTION_NAMES = {"apology": _("Apology"), "compensation": _("Compensation"),
 KIND_LABELS = {"grading": _("Level"), "routing": _("Team"), "sla": _("Deadlines")}
 
 
+CATEGORY_SOURCES = {"person": _("set by a person"), "suggested": _("suggested by the model"),
+                    "triage": _("none given: to triage")}
+SATISFACTION = {5: _("very satisfied"), 4: _("satisfied"), 3: _("neutral"),
+                2: _("dissatisfied"), 1: _("very dissatisfied")}
 REFUSED_FORM = "pd_refused_action"
+
+
+def page_suggestions(complaint) -> dict:
+    """Similar resolved cases, articles and templates; a failing model never breaks the page."""
+    try:
+        return for_complaint(db.session, complaint)
+    except Exception:  # noqa: BLE001 - logged, the page shows no suggestions
+        current_app.logger.exception("suggestions for complaint %s failed", complaint.id)
+        return {"similar": [], "articles": [], "templates": [], "prediction": None}
 
 
 def refused_form_helpers(refused: dict | None) -> dict:
@@ -131,7 +148,9 @@ class ComplaintView(DomainModelView):
     add_form_extra_fields = {
         "received_at": optional_datetime_field(_("Received at")),
         "channel": choice_field(_("Channel"), CHANNELS),
-        "category": choice_field(_("Category"), CATEGORIES),
+        "category": SelectField(
+            _("Category"), choices=[("", _("(none: let the model suggest, or triage)"))]
+            + list(CATEGORIES.items()), validators=[Optional()], widget=Select2Widget()),
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
     }
@@ -151,7 +170,10 @@ class ComplaintView(DomainModelView):
     base_order = ("received_at", "desc")
     related_views = [ComplaintEventView, ComplaintAttachmentView]
     show_template = "complaint_show.html"
+    add_template = "complaint_add.html"
     description_columns = {
+        "category": _("Leave empty to take the model's confident suggestion (marked as "
+                      "suggested until a person confirms it); otherwise it goes to triage."),
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
     }
 
@@ -173,6 +195,8 @@ class ComplaintView(DomainModelView):
             linked=linked(db.session, complaint), csrf=generate_csrf(),
             resolution_kinds=RESOLUTION_KINDS, kind_names=RESOLUTION_NAMES,
             stage_labels=STAGE_LABELS, state_labels=SLA_STATE_LABELS,
+            categories=CATEGORIES, intel=page_suggestions(complaint),
+            category_sources=CATEGORY_SOURCES, satisfaction_labels=SATISFACTION,
         )
 
     @expose("/act/<pk>/<name>", methods=["POST"])
