@@ -59,7 +59,7 @@ class LinearCalibrated:
 def make_classifier(kind: str, labels) -> object:
     smallest = min(Counter(labels).values())
     if kind == "svm_calibrated" and smallest >= 2 and len(set(labels)) > 2:
-        return CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=min(3, smallest))
+        return CalibratedClassifierCV(LinearSVC(C=0.5, random_state=0), method="sigmoid", cv=min(3, smallest))
     return LogisticRegression(C=20, max_iter=2000)
 
 
