@@ -357,3 +357,27 @@ def test_model_page_in_both_languages(client, as_user, labelled):
     client.get("/lang/zh", follow_redirects=True)
     chinese = client.get("/intelligence/model").get_data(as_text=True)
     assert "留出集准确率" in chinese and "Held-out accuracy" not in chinese
+
+
+def test_editing_the_category_confirms_it(client, as_user, session, customer_id):
+    c = add(session, customer_id, "other", "box crushed", source="triage")
+    session.commit()
+    resp = client.put(f"/api/v1/complaints/{c.id}", headers=as_user("admin"),
+                      json={"version": c.version, "category": "damage"})
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["result"]["category_source"] == "person"
+
+
+def test_fast_calibrated_probabilities_equal_scikit_learns():
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.datasets import make_classification
+    from sklearn.svm import LinearSVC
+
+    from app.intelligence.classifier import LinearCalibrated
+
+    x, y = make_classification(300, 30, n_informative=8, n_classes=4, random_state=0)
+    x = sp.csr_matrix(x.astype(np.float32))
+    fitted = CalibratedClassifierCV(LinearSVC(random_state=0), method="sigmoid", cv=3).fit(x, y)
+    assert np.abs(fitted.predict_proba(x) - LinearCalibrated(fitted).predict_proba(x)).max() < 1e-5

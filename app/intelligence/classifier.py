@@ -22,6 +22,11 @@ from app.intelligence.text import vectorizer
 
 HELD_OUT = 0.2
 CLASSIFIERS = ("svm_calibrated", "logistic")
+# Two calibration folds: with three, training on 100,000 complaints took over a minute.
+FOLDS = 2
+# Urgency is a secondary suggestion: learned from at most this many of the (shuffled)
+# training examples, to bound the training time.
+URGENCY_EXAMPLES = 20_000
 
 
 class LinearCalibrated:
@@ -59,7 +64,8 @@ class LinearCalibrated:
 def make_classifier(kind: str, labels) -> object:
     smallest = min(Counter(labels).values())
     if kind == "svm_calibrated" and smallest >= 2 and len(set(labels)) > 2:
-        return CalibratedClassifierCV(LinearSVC(C=0.5, random_state=0), method="sigmoid", cv=min(3, smallest))
+        return CalibratedClassifierCV(LinearSVC(C=0.5, random_state=0), method="sigmoid",
+                                      cv=min(FOLDS, smallest))
     return LogisticRegression(C=20, max_iter=2000)
 
 
@@ -104,8 +110,8 @@ def fit(texts: list[str], categories: list[str], urgencies: list[int] | None = N
     matrix = space.fit_transform(texts)
     model = fit_classifier(kind, matrix, categories)
     urgency = None
-    if urgencies is not None and len(set(urgencies)) > 1:
-        urgency = fit_classifier(kind, matrix, urgencies)
+    if urgencies is not None and len(set(urgencies[-URGENCY_EXAMPLES:])) > 1:
+        urgency = fit_classifier(kind, matrix[-URGENCY_EXAMPLES:], urgencies[-URGENCY_EXAMPLES:])
     return Fitted(space, model, urgency)
 
 
