@@ -127,8 +127,17 @@ def speed():
         started = time.perf_counter()
         first = client.post("/api/v1/intelligence/suggest", headers=headers,
                             json={"description": rows[0]["text"]})
-        print(f"first suggestion (loads the model, indexes the resolved complaints): "
+        print(f"first suggestion (loads the model, starts indexing the resolved complaints): "
               f"{time.perf_counter() - started:.1f} s, status {first.status_code}")
+        while True:
+            again = client.post("/api/v1/intelligence/suggest", headers=headers,
+                                json={"description": rows[0]["text"]})
+            assert again.status_code == 200, again.get_json()
+            if again.get_json()["similar"]:
+                break
+            time.sleep(1)
+        print(f"similar-case index ready {time.perf_counter() - started:.1f} s after the first "
+              f"suggestion (built in the background)")
         times, cpu = [], time.process_time()
         for row in rows * 2:
             started = time.perf_counter()

@@ -381,3 +381,23 @@ def test_fast_calibrated_probabilities_equal_scikit_learns():
     x = sp.csr_matrix(x.astype(np.float32))
     fitted = CalibratedClassifierCV(LinearSVC(random_state=0), method="sigmoid", cv=3).fit(x, y)
     assert np.abs(fitted.predict_proba(x) - LinearCalibrated(fitted).predict_proba(x)).max() < 1e-5
+
+
+def test_a_large_index_is_built_in_the_background(client, as_user, labelled, session,
+                                                  customer_id, monkeypatch):
+    import time
+
+    from app.intelligence import similarity
+
+    add(session, customer_id, "damage", "glass vase smashed, box crushed in transit",
+        status="resolved", resolution=("compensation", "Paid for the vase"))
+    session.commit()
+    train(client, as_user)
+    monkeypatch.setattr(similarity, "BUILD_IN_BACKGROUND_FROM", 0)
+    ask = {"description": "my glass vase arrived smashed"}
+    found, deadline = [], time.monotonic() + 30
+    while not found and time.monotonic() < deadline:
+        found = client.post("/api/v1/intelligence/suggest", headers=as_user("agent"),
+                            json=ask).get_json()["similar"]
+        time.sleep(0.2)
+    assert found and found[0]["resolution_text"] == "Paid for the vase"

@@ -7,18 +7,24 @@ n-grams are in every row), so candidates are scored on the query's most weighted
 n-grams first and the best CANDIDATES of them are ranked by the exact cosine.
 """
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Complaint
 
+log = logging.getLogger(__name__)
 REFRESH_SECONDS = 60
+# With more resolved complaints than this, the first index is built in a background
+# thread (about a minute for 75,000 on a busy machine): until then no similar cases.
+BUILD_IN_BACKGROUND_FROM = 5000
 QUERY_TERMS = 12
 CANDIDATES = 100
 EXACT_BELOW = 5000  # rows: score them all exactly
@@ -30,25 +36,27 @@ COLUMNS = (Complaint.id, Complaint.number, Complaint.category, Complaint.resolut
 
 @dataclass
 class Index:
-    rows: list = field(default_factory=list)  # (id, number, category, kind, text, satisfaction)
+    # (rows, matrix, by_term), replaced as one value so that readers never see a half update:
+    # rows are (id, number, category, kind, text, satisfaction); matrix is rows x n-grams,
+    # L2-normalised; by_term its transpose, for candidate scoring
+    data: tuple = ([], None, None)
     ids: set = field(default_factory=set)
-    matrix: sp.csr_matrix | None = None  # rows x n-grams, L2-normalised
-    by_term: sp.csr_matrix | None = None  # the transpose, for candidate scoring
     until: object = None  # the latest resolved_at indexed
     checked: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    building: bool = False
 
     def add(self, space, found) -> None:
         found = [r for r in found if r.id not in self.ids]
         if not found:
             return
+        rows, matrix, _ = self.data
         block = space.transform([r.description or "" for r in found]).tocsr()
-        self.matrix = block if self.matrix is None else sp.vstack([self.matrix, block]).tocsr()
-        self.by_term = self.matrix.T.tocsr()
-        for r in found:
-            self.rows.append((r.id, r.number, r.category, r.resolution_kind, r.resolution_text,
-                              r.satisfaction))
-            self.ids.add(r.id)
+        matrix = block if matrix is None else sp.vstack([matrix, block]).tocsr()
+        rows = rows + [(r.id, r.number, r.category, r.resolution_kind, r.resolution_text,
+                        r.satisfaction) for r in found]
+        self.data = (rows, matrix, matrix.T.tocsr())
+        self.ids.update(r.id for r in found)
         self.until = max(r.resolved_at for r in found if r.resolved_at is not None)
 
 
@@ -64,6 +72,25 @@ def _resolved(session: Session, since=None):
     return session.execute(query.order_by(Complaint.resolved_at)).all()
 
 
+def _build_in_background(app, index: Index, space) -> None:
+    def build():
+        from app.extensions import db
+
+        with app.app_context():
+            try:
+                with index.lock:
+                    index.add(space, _resolved(db.session))
+                    index.checked = time.monotonic()
+            except Exception:  # noqa: BLE001 - logged; the next request tries again
+                log.exception("building the similar-case index failed")
+            finally:
+                index.building = False
+                db.session.remove()
+
+    index.building = True
+    threading.Thread(target=build, daemon=True, name="similar-case-index").start()
+
+
 def index_for(session: Session, key: tuple, space) -> Index:
     with _lock:
         index = _indexes.get(key)
@@ -71,6 +98,14 @@ def index_for(session: Session, key: tuple, space) -> Index:
             for old in [k for k in _indexes if k[0] == key[0]]:
                 del _indexes[old]
             index = _indexes[key] = Index()
+    if index.building:
+        return index  # empty until built: no similar cases rather than a slow page
+    if index.until is None and index.checked == 0.0 and has_app_context():
+        resolved = session.execute(select(func.count()).select_from(Complaint).where(
+            Complaint.status.in_(("resolved", "closed")))).scalar()
+        if resolved > BUILD_IN_BACKGROUND_FROM:
+            _build_in_background(current_app._get_current_object(), index, space)
+            return index
     with index.lock:
         if time.monotonic() - index.checked > REFRESH_SECONDS:
             index.add(space, _resolved(session, index.until))
@@ -80,21 +115,22 @@ def index_for(session: Session, key: tuple, space) -> Index:
 
 def most_similar(index: Index, query, *, limit: int = 5, exclude: int | None = None) -> list[dict]:
     """`query`: one L2-normalised row of the same space."""
-    if index.matrix is None or query.nnz == 0:
+    rows, matrix, by_term = index.data
+    if matrix is None or query.nnz == 0:
         return []
-    if index.matrix.shape[0] <= EXACT_BELOW:
-        scores = (index.matrix @ query.T).toarray().ravel()
+    if matrix.shape[0] <= EXACT_BELOW:
+        scores = (matrix @ query.T).toarray().ravel()
         candidates = np.arange(len(scores))
     else:
         strongest = np.argsort(-query.data)[:QUERY_TERMS]
         terms, weights = query.indices[strongest], query.data[strongest]
-        rough = np.asarray(index.by_term[terms].T @ weights).ravel()
+        rough = np.asarray(by_term[terms].T @ weights).ravel()
         candidates = np.argpartition(-rough, CANDIDATES)[:CANDIDATES]
-        scores = (index.matrix[candidates] @ query.T).toarray().ravel()
+        scores = (matrix[candidates] @ query.T).toarray().ravel()
     order = np.argsort(-scores)
     found = []
     for i in order:
-        row = index.rows[candidates[i]]
+        row = rows[candidates[i]]
         if scores[i] < MIN_SCORE or len(found) == limit:
             break
         if row[0] == exclude:
