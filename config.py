@@ -117,6 +117,10 @@ def load_config() -> dict:
         # GET /metrics: these addresses/networks, or a request with "Bearer <METRICS_TOKEN>"
         "METRICS_ALLOW": os.environ.get("METRICS_ALLOW", "127.0.0.1,::1"),
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
+        # Text intelligence: no model before this many person-categorised complaints, and
+        # no suggestion below this confidence (0-1).
+        "INTELLIGENCE_MIN_EXAMPLES": _int("INTELLIGENCE_MIN_EXAMPLES", 200),
+        "SUGGEST_THRESHOLD": float(os.environ.get("SUGGEST_THRESHOLD") or 0.5),
         # Flask-AppBuilder
         "APP_NAME": "ParcelDesk",
         "AUTH_TYPE": 1,  # AUTH_DB

@@ -166,7 +166,7 @@ scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 @jobs_cli.command("run")
 @click.argument("job", type=click.Choice(["escalation", "warnings", "outbox", "reports",
-                                                "kpi_rollup"]))
+                                                "kpi_rollup", "intelligence"]))
 @needs_database
 def jobs_run(job: str) -> None:
     """Run one pass of JOB now and print what it did."""
@@ -228,8 +228,39 @@ def reports_send(month: str) -> None:
                f"{sent['retrying']} to retry, {sent['failed']} failed")
 
 
+
+intelligence_cli = AppGroup("intelligence", help="The text model learned from complaints.")
+
+
+@intelligence_cli.command("train")
+@click.option("--min-examples", type=click.IntRange(2), default=None,
+              help="override INTELLIGENCE_MIN_EXAMPLES")
+def intelligence_train(min_examples) -> None:
+    """Train a model version from person-categorised complaints and print its figures."""
+    from flask import current_app
+
+    from app.intelligence.training import NotEnoughExamples, train_model
+
+    try:
+        version = train_model(db.session, min_examples=min_examples
+                              or current_app.config["INTELLIGENCE_MIN_EXAMPLES"])
+    except NotEnoughExamples as exc:
+        click.echo(f"No model trained: {exc.message}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"model {version.id}: {version.status}; {version.examples} examples, "
+               f"held-out accuracy {version.accuracy:.1%}, top-3 {version.top3_accuracy:.1%}, "
+               f"{version.seconds:.1f} s")
+    for category, m in sorted(version.metrics.items()):
+        click.echo(f"  {category:16} precision {m['precision']:.2f}  recall {m['recall']:.2f}"
+                   f"  ({m['support']} held out)")
+    if version.status == "rejected":
+        click.echo(f"Not used: {version.reason}", err=True)
+        raise SystemExit(2)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(reports_cli)
+    app.cli.add_command(intelligence_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(seed_cli)

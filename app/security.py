@@ -36,25 +36,32 @@ REST_API_METHODS = {
     "post": "write", "put": "write", "delete": "delete",
 }
 
+# Suggestions, the model page and the knowledge base are read by every role; training
+# (can_train on Intelligence) is the Admin's, who gets every permission.
+KNOWLEDGE_READ = {"Intelligence": {READ}, "KnowledgeArticle": {READ}}
+
 # resource -> permissions, per role (Admin gets everything from Flask-AppBuilder).
 GRANTS: dict[str, dict[str, set[str]]] = {
     POLICY_EDITOR: {
         # registers complaints too, to see a published rule at work
         "Complaint": {READ, WRITE}, "Customer": {READ}, "Team": {READ}, "Outlet": {READ},
-        "RuleSet": {READ, WRITE, SIMULATE},
+        "RuleSet": {READ, WRITE, SIMULATE}, **KNOWLEDGE_READ,
     },
     TEAM_LEAD: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ, WRITE}, "JobRun": {READ},
         "Report": {READ},
+        # leads keep the knowledge base with the admins (admins alone edit reply templates)
+        **KNOWLEDGE_READ, "KnowledgeArticle": {READ, WRITE, DELETE},
     },
     AGENT: {
         "Complaint": {READ, WRITE}, "Customer": {READ, WRITE}, "Team": {READ}, "Outlet": {READ},
-        "RuleSet": {READ}, "Report": {READ},
+        "RuleSet": {READ}, "Report": {READ}, **KNOWLEDGE_READ,
     },
     AUDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ}, "Report": {READ},
+        **KNOWLEDGE_READ,
     },
 }
 # Menu entries each role sees, by menu name.
@@ -65,11 +72,13 @@ WORK_MENUS = {"Work", "Complaints", "Customers", "Teams", "Outlets", "My work", 
 MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
 PERFORMANCE_MENUS = {"Performance"} | {f"performance-{page}" for page in
                                        ("dashboard", "assessment", "analysis")}
+KNOWLEDGE_MENUS = {"Knowledge", "Knowledge base", "Text model"}
 MENUS = {
-    POLICY_EDITOR: WORK_MENUS | POLICY_MENUS,
-    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS,
-    AGENT: WORK_MENUS | POLICY_MENUS | PERFORMANCE_MENUS,
-    AUDITOR: (WORK_MENUS - {"New complaint"}) | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS,
+    POLICY_EDITOR: WORK_MENUS | POLICY_MENUS | KNOWLEDGE_MENUS,
+    TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS | KNOWLEDGE_MENUS,
+    AGENT: WORK_MENUS | POLICY_MENUS | PERFORMANCE_MENUS | KNOWLEDGE_MENUS,
+    AUDITOR: ((WORK_MENUS - {"New complaint"}) | POLICY_MENUS | MONITORING_MENUS
+              | PERFORMANCE_MENUS | KNOWLEDGE_MENUS),
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [

@@ -32,6 +32,7 @@ from app.timeutil import utcnow
 from seed import reference as ref
 from seed.life import FIELDS as LIFE_FIELDS
 from seed.life import live
+from seed.texts import complaint_text
 
 BATCH = 5000
 
@@ -197,7 +198,8 @@ def _plan(ctx, received: datetime, number: str) -> SimpleNamespace:
     rng = ctx.rng
     customer_id, province, tier = rng.choice(ctx.customers)
     category = weighted(rng, ref.CATEGORY_WEIGHTS)
-    text = rng.choice(ref.TEXTS[category]).format(day=(received - timedelta(days=2)).date())
+    waybill = f"PD{rng.randrange(10**12):012d}"
+    text = complaint_text(rng, category, waybill=waybill)
     if rng.random() < 0.06:
         text += rng.choice(ref.URGENT_SUFFIXES[4:])
     seen = ctx.history.setdefault(customer_id, [])
@@ -207,10 +209,10 @@ def _plan(ctx, received: datetime, number: str) -> SimpleNamespace:
     c = {
         "number": number, "customer_id": customer_id,
         "channel": weighted(rng, ref.CHANNEL_WEIGHTS), "received_at": received,
-        "waybill_no": f"PD{rng.randrange(10**12):012d}",
+        "waybill_no": waybill,
         "service_type": weighted(rng, ref.SERVICE_WEIGHTS),
         "origin_region": origin, "destination_region": province, "region": province,
-        "category": category, "description": text,
+        "category": category, "description": text, "category_source": "person",
         "expected_outcome": rng.choice(ref.OUTCOMES_ZH),
         "impact": rng.choices(["individual", "group", "wide"], [92, 6, 2])[0],
         "urgency": rng.choices([1, 2, 3, 4, 5], [30, 35, 20, 10, 5])[0],

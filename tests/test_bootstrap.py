@@ -21,7 +21,7 @@ def test_models_and_migrations_agree(app, session):
 
 def _counts(session):
     tables = ["ab_user", "ab_role", "ab_permission_view", "ab_permission_view_role", "team",
-              "customer", "complaint"]
+              "customer", "complaint", "knowledge_article", "reply_template", "text_model"]
     return {t: session.execute(text(f"select count(*) from {t}")).scalar() for t in tables}
 
 
@@ -33,6 +33,8 @@ def test_second_bootstrap_changes_nothing(app, session):
     bootstrap(demo=True, echo=said.append)  # database is not empty of users, but of complaints
     after_first = _counts(session)
     assert after_first["complaint"] > 0  # demo data loaded into an empty complaint table
+    # the demo comes with a knowledge base and a first text model, trained once
+    assert after_first["knowledge_article"] > 0 and after_first["text_model"] == 1
     said.clear()
     bootstrap(demo=True, echo=said.append)
     assert _counts(session) == after_first

@@ -10,10 +10,12 @@ from app.models import JobRun
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-JOBS = ("escalation", "warnings", "outbox", "reports", "kpi_rollup")
-# reports: hourly; it sends last month's report once, from the month's first working day
+JOBS = ("escalation", "warnings", "outbox", "reports", "kpi_rollup", "intelligence")
+# reports: hourly; it sends last month's report once, from the month's first working day.
+# intelligence: every 6 hours; it trains when the last version is a week old, so that a
+# restarted scheduler still trains weekly.
 DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "reports": 3600,
-                     "kpi_rollup": 900}
+                     "kpi_rollup": 900, "intelligence": 6 * 3600}
 
 
 def job_function(name):
@@ -38,6 +40,11 @@ def job_function(name):
         from app.services.reporting.rollup import refresh
 
         return lambda session, now: refresh(session, now)
+    if name == "intelligence":
+        from app.intelligence.training import weekly_training
+
+        return lambda session, now: weekly_training(
+            session, now, min_examples=current_app.config["INTELLIGENCE_MIN_EXAMPLES"])
     raise KeyError(name)
 
 

@@ -10,6 +10,7 @@ from app.models.complaint import (
     SurveyToken,
 )
 from app.models.customer import Customer
+from app.models.intelligence import KnowledgeArticle, TextModel
 from app.models.outlet import Outlet
 from app.models.policy import (
     Alert,
@@ -41,6 +42,9 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintSequence",
     "Customer",
+    "KnowledgeArticle",
+    "ReplyTemplate",
+    "TextModel",
     "Decision",
     "MailTemplate",
     "MonthlyReport",

@@ -35,6 +35,13 @@ class Complaint(Model):
     # The parcel's declared (insured) value in CNY, 保价金额; rules read it.
     declared_value: Mapped[float | None] = mapped_column(Numeric(12, 2))
     category: Mapped[str] = mapped_column(choice(CATEGORIES))
+    # Who chose the category: "person" (set or confirmed by a person: the only complaints
+    # the classifier learns from), "suggested" (the model's, unconfirmed) or "triage"
+    # (none given and no confident prediction: `other` until a person decides).
+    category_source: Mapped[str] = mapped_column(String(10), default="person",
+                                                 server_default="person")
+    predicted_category: Mapped[str | None] = mapped_column(String(24))
+    prediction_confidence: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text)
     expected_outcome: Mapped[str | None] = mapped_column(Text)
     impact: Mapped[str] = mapped_column(choice(IMPACTS), default="individual")

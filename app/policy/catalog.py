@@ -97,6 +97,9 @@ COMPLAINT_VARS = (
     Var("late_registration", FlagType, _("Registered more than 24 h after it was received")),
     Var("is_duplicate", FlagType, _("Duplicate of a recent complaint")),
     Var("completeness", NumberType, _("Completeness of the record (0-1)")),
+    Var("predicted_category", ChoiceType, _("Predicted category (text model)"), _opts(CATEGORIES)),
+    Var("prediction_confidence", NumberType, _("Prediction confidence (0-1, 0 without a model)")),
+    Var("negative_sentiment", NumberType, _("Negative sentiment (0-1)")),
 )
 ESCALATION_VARS = COMPLAINT_VARS + (
     Var("team", ChoiceType, _("Team"), ("teams",)),

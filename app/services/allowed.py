@@ -45,6 +45,7 @@ WHO = {
     "close": _close,
     "reopen": _member,
     "attach": _member,
+    "change_category": _member,
 }
 
 

@@ -76,3 +76,19 @@ def bootstrap(*, demo: bool | None = None, echo=print) -> None:
         generate_demo(db.session, complaints=count, days=current_app.config["DEMO_DAYS"],
                       progress=False)
         echo(f"Loaded demo data: {count} complaints")
+        _demo_intelligence(echo)
+
+
+def _demo_intelligence(echo) -> None:
+    """The demo's knowledge base and a first text model, so that suggestions show at once."""
+    from app.intelligence.training import NotEnoughExamples, train_model
+    from seed.knowledge import ensure_demo_knowledge
+
+    ensure_demo_knowledge(db.session)
+    try:
+        version = train_model(db.session,
+                              min_examples=current_app.config["INTELLIGENCE_MIN_EXAMPLES"])
+        echo(f"Trained text model {version.id} on {version.examples} demo complaints")
+    except NotEnoughExamples as exc:
+        db.session.rollback()
+        echo(f"No text model yet: {exc.message}")

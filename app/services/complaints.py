@@ -100,8 +100,10 @@ def update_complaint(session: Session, complaint_id, data: dict, *, actor) -> Co
     before = {k: _plain(getattr(complaint, k)) for k in changes}
     for key, value in changes.items():
         setattr(complaint, key, value)
-    diff = {k: [before[k], _plain(getattr(complaint, k))] for k in changes
-            if before[k] != _plain(getattr(complaint, k))}
+    if "category" in changes:
+        complaint.category_source = "person"  # a person chose it: the model may learn it
+    after = {k: _plain(getattr(complaint, k)) for k in changes}
+    diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
     if diff:
         record_event(session, complaint, "edited", actor_id=actor.id, details=diff)
     try:
@@ -134,7 +136,9 @@ def complaint_json(c: Complaint) -> dict:
         "service_type": c.service_type, "origin_region": c.origin_region,
         "destination_region": c.destination_region, "region": c.region,
         "declared_value": str(c.declared_value) if c.declared_value is not None else None,
-        "category": c.category, "description": c.description,
+        "category": c.category, "category_source": c.category_source,
+        "predicted_category": c.predicted_category,
+        "prediction_confidence": c.prediction_confidence, "description": c.description,
         "expected_outcome": c.expected_outcome, "impact": c.impact, "urgency": c.urgency,
         "level": c.level, "status": c.status, "team": ref(c.team, "name"),
         "assignee": ref(c.assignee, "username"),

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.intelligence.sentiment import negative_sentiment
 from app.models import Complaint
 from app.models.choices import OPEN_STATUSES
 from app.policy.keywords import compile_keywords
@@ -71,6 +72,16 @@ def intake_variables(c, *, tier: str | None, complaints_30d, is_repeat: bool,
         "customer_complaints_30d": complaints_30d, "hours_open": hours_open,
         "declared_value": _money(getattr(c, "declared_value", None)),
         **screening_variables(c),
+        **text_facts(c),
+    }
+
+
+def text_facts(c) -> dict:
+    """What the text model and the sentiment lexicon say (no model: "" and 0)."""
+    return {
+        "predicted_category": getattr(c, "predicted_category", None) or "",
+        "prediction_confidence": float(getattr(c, "prediction_confidence", None) or 0.0),
+        "negative_sentiment": lambda: negative_sentiment(c.description),
     }
 
 
@@ -136,7 +147,8 @@ ESCALATION_COLUMNS = [getattr(Complaint, name) for name in (
     "status", "urgency", "level", "description", "waybill_no", "is_repeat", "received_at",
     "declared_value",
     "updated_at", "escalation_count", "reopen_count", "first_response_due_at",
-    "first_responded_at", "resolution_due_at", "team_id")]
+    "first_responded_at", "resolution_due_at", "team_id", "predicted_category",
+    "prediction_confidence")]
 # The complaints the sweep evaluates (open, clock running); the simulation shows the same.
 SWEPT = (Complaint.is_open, Complaint.status.in_(OPEN_STATUSES), Complaint.paused_at.is_(None))
 
@@ -171,6 +183,7 @@ def escalation_facts(c, now: datetime, *, team_name: str | None, customer_open: 
         "minutes_to_first_response_due": None, "minutes_to_resolution_due": None,
         "percent_of_resolution_time_used": None,
         "first_response_breached": False, "resolution_breached": False,
+        **text_facts(c),
     }
     if c.first_response_due_at:
         responded = c.first_responded_at

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.intelligence.suggest import safe_predict
 from app.models import Complaint, Customer, Decision, Outlet, RuleHit, Team
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services import validation as v
@@ -63,7 +64,7 @@ def parse_intake(session: Session, data: dict, now: datetime) -> dict:
         "team": team,
         "received_at": received_at,
         "channel": v.one_of(p, data, "channel", list(CHANNELS), required=True),
-        "category": v.one_of(p, data, "category", list(CATEGORIES), required=True),
+        "category": v.one_of(p, data, "category", list(CATEGORIES)),
         "service_type": v.one_of(p, data, "service_type", list(SERVICE_TYPES), default="standard"),
         "impact": v.one_of(p, data, "impact", list(IMPACTS), default="individual"),
         "urgency": v.integer(p, data, "urgency", low=1, high=5, default=1),
@@ -105,6 +106,20 @@ def _outlet(session, p, data):
     return outlet
 
 
+def categorise(session: Session, fields: dict) -> None:
+    """The model's guess, kept for the rules; a complaint given without a category takes
+    it when confident (marked suggested until a person confirms), else `other` (triage)."""
+    guess = safe_predict(session, fields["description"]).category
+    fields["predicted_category"] = guess["top"][0]["value"] if guess else None
+    fields["prediction_confidence"] = guess["confidence"] if guess else None
+    if fields["category"] is not None:
+        fields["category_source"] = "person"
+    elif guess and guess["value"]:
+        fields["category"], fields["category_source"] = guess["value"], "suggested"
+    else:
+        fields["category"], fields["category_source"] = "other", "triage"
+
+
 def register_complaint(
     session: Session, data: dict, *, actor_id: int | None = None, now: datetime | None = None
 ) -> Complaint:
@@ -115,6 +130,7 @@ def register_complaint(
     """
     now = now or utcnow()
     fields = parse_intake(session, data, now)
+    categorise(session, fields)
     team_given = fields["team"].name if fields["team"] else None
     facts = intake_facts(session, fields, now)
     error = None

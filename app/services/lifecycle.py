@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Complaint, ComplaintEvent, SurveyToken, Team
-from app.models.choices import ROOT_CAUSES, STATUSES
+from app.models.choices import CATEGORIES, ROOT_CAUSES, STATUSES
 from app.policy import store
 from app.services import validation as v
 from app.services.access import Actor, follow_up_team_id
@@ -60,6 +60,8 @@ STEPS = {
     "reopen": Step({"resolved", "closed"}, {"reason"}),
     "escalate": Step({"new", "assigned", "in_progress", "reopened"}, {"reason"}),
     "merge": Step(NOT_CLOSED - {"resolved"}, {"into", "reason"}),
+    # also confirms a suggested category (the same value): the classifier learns from it
+    "change_category": Step(set(STATUSES), {"category", "reason"}),
 }
 DISSATISFIED = 2  # a satisfaction of 1 or 2 (of 5) is a dissatisfied customer
 TOP_LEVEL = 5
@@ -415,6 +417,18 @@ def _merge(session, c, body, actor, now):
     record_event(session, original, "merged_in", actor_id=actor.id, at=now,
                  details={"duplicate": c.id, "number": c.number, "reason": reason})
     return {"into": original.id, "number": original.number, "reason": reason}
+
+
+def _change_category(session, c, body, actor, now):
+    actor.require(actor.is_member(c.team_id), gettext(
+        "only the complaint's team can change its category"))
+    p = v.Problems()
+    category = v.one_of(p, body, "category", list(CATEGORIES), required=True)
+    reason = v.text(p, body, "reason", required=True, max_len=2000)
+    p.raise_if_any(gettext("The category was not changed; please correct"))
+    before, source = c.category, c.category_source
+    c.category, c.category_source = category, "person"
+    return {"from": before, "to": category, "reason": reason, "was": source}
 
 
 def _text(body, field, required=False):

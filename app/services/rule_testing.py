@@ -5,6 +5,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.intelligence.sentiment import negative_sentiment
 from app.models import Complaint
 from app.models.choices import OPEN_STATUSES
 from app.policy import store
@@ -57,10 +58,12 @@ def _facts_from_fields(kind: str, fields: dict) -> dict:
                 "customer_complaints_30d": 0, "region": "", "channel": "web",
                 "origin_region": "", "destination_region": "", "outlet": "",
                 "anonymous": False, "late_registration": False, "is_duplicate": False,
-                "category": "other"}
+                "category": "other", "predicted_category": "", "prediction_confidence": 0.0}
     for key, value in defaults.items():
         if facts.get(key) is None and key in specs:
             facts[key] = value
+    if "negative_sentiment" in specs and facts.get("negative_sentiment") is None:
+        facts["negative_sentiment"] = negative_sentiment(facts.get("description"))
     return facts
 
 

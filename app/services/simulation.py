@@ -143,7 +143,8 @@ def _intake_rows(session, start):
                Customer.tier, Complaint.service_type, Complaint.impact, Complaint.urgency,
                Complaint.description, Complaint.waybill_no, Complaint.is_repeat,
                Complaint.received_at, Complaint.customer_id, Outlet.code.label("outlet_code"),
-               Complaint.declared_value)
+               Complaint.declared_value, Complaint.predicted_category,
+               Complaint.prediction_confidence)
         .outerjoin(Customer, Customer.id == Complaint.customer_id)
         .outerjoin(Outlet, Outlet.id == Complaint.outlet_id)
         .where(Complaint.received_at >= start).order_by(Complaint.received_at)

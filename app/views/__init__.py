@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _
 from app.reference.regions import region_name
 from app.views.complaints import ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.intelligence import KnowledgeArticleView, TextModelView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView, ReplyTemplateView
 from app.views.outlets import OutletView
@@ -35,8 +36,6 @@ def register_views(appbuilder) -> None:
         appbuilder.add_link(f"work-{view}", href=f"/work/{view}", label=QUEUE_TITLES[view],
                             icon="fa-tasks", category="My work", category_label=_("My work"),
                             category_icon="fa-list", baseview=WorkView)
-    appbuilder.add_view(ReplyTemplateView, "Reply templates", label=_("Reply templates"),
-                        icon="fa-comment", category="Work")
     appbuilder.add_view(MailTemplateView, "Mail templates", label=_("Mail templates"),
                         icon="fa-envelope", category="Security")
     appbuilder.add_view(SignInAttemptView, "Sign-ins", label=_("Sign-ins"), icon="fa-sign-in",
@@ -59,6 +58,13 @@ def register_views(appbuilder) -> None:
                             label=PAGE_TITLES[page], icon=icon, category="Performance",
                             category_label=_("Performance"), category_icon="fa-line-chart",
                             baseview=PerformanceView)
+    appbuilder.add_view(KnowledgeArticleView, "Knowledge base", label=_("Knowledge base"),
+                        icon="fa-book", category="Knowledge", category_label=_("Knowledge"),
+                        category_icon="fa-lightbulb-o")
+    appbuilder.add_view(ReplyTemplateView, "Reply templates", label=_("Reply templates"),
+                        icon="fa-comment-o", category="Knowledge")
+    appbuilder.add_view(TextModelView, "Text model", label=_("Text model"),
+                        icon="fa-line-chart", category="Knowledge")
     appbuilder.add_view_no_menu(PolicyView)
     for kind, title in KIND_TITLES.items():
         appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,

@@ -1,15 +1,17 @@
 from flask import abort, current_app, flash, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import action, expose, has_access
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import inspect as sa_inspect
-from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.api.visibility import VISIBLE
 from app.extensions import db
+from app.intelligence.suggest import for_complaint
 from app.models import Attachment, Complaint
 from app.models.choices import (
     CATEGORIES,
@@ -47,7 +49,20 @@ ROOT_CAUSE_GROUPS = (
     (_("External"), tuple(k for k in ROOT_CAUSES if k not in INTERNAL_ROOT_CAUSES)),
 )
 
+CATEGORY_SOURCES = {"person": _("set by a person"), "suggested": _("suggested by the model"),
+                    "triage": _("none given: to triage")}
+SATISFACTION = {5: _("very satisfied"), 4: _("satisfied"), 3: _("neutral"),
+                2: _("dissatisfied"), 1: _("very dissatisfied")}
 REFUSED_FORM = "pd_refused_action"
+
+
+def page_suggestions(complaint) -> dict:
+    """Similar resolved cases, articles and templates; a failing model never breaks the page."""
+    try:
+        return for_complaint(db.session, complaint)
+    except Exception:  # noqa: BLE001 - logged, the page shows no suggestions
+        current_app.logger.exception("suggestions for complaint %s failed", complaint.id)
+        return {"similar": [], "articles": [], "templates": [], "prediction": None}
 
 
 def refused_form_helpers(refused: dict | None) -> dict:
@@ -127,7 +142,9 @@ class ComplaintView(DomainModelView):
     add_form_extra_fields = {
         "received_at": optional_datetime_field(_("Received at")),
         "channel": choice_field(_("Channel"), CHANNELS),
-        "category": choice_field(_("Category"), CATEGORIES),
+        "category": SelectField(
+            _("Category"), choices=[("", _("(none: let the model suggest, or triage)"))]
+            + list(CATEGORIES.items()), validators=[Optional()], widget=Select2Widget()),
         "service_type": choice_field(_("Service type"), SERVICE_TYPES, default="standard"),
         "impact": choice_field(_("Impact"), IMPACTS, default="individual"),
         "origin_region": region_field(_("Origin region")),
@@ -161,6 +178,8 @@ class ComplaintView(DomainModelView):
     ]
     base_order = ("received_at", "desc")
     description_columns = {
+        "category": _("Leave empty to take the model's confident suggestion (marked as "
+                      "suggested until a person confirms it); otherwise it goes to triage."),
         "received_at": _("Office time; leave empty for now. Letters and phone logs may be back-dated."),
         "declared_value": _("The parcel's declared (insured) value in CNY, if any."),
     }
@@ -190,6 +209,8 @@ class ComplaintView(DomainModelView):
             teams=transfer_targets(db.session, complaint, g.user),
             screening=screening_of(complaint), missing_labels=COMPLETENESS_LABELS,
             root_causes=ROOT_CAUSES, root_cause_groups=ROOT_CAUSE_GROUPS,
+            intel=page_suggestions(complaint), category_sources=CATEGORY_SOURCES,
+            satisfaction_labels=SATISFACTION,
             **refused_form_helpers(session.pop(REFUSED_FORM, None)), **context)
 
     @expose("/show/<int:pk>/evidence/<int:attachment_id>", methods=["GET"])

@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "claim": lazy_gettext("Claim"), "assign": lazy_gettext("Assign"),
     "transfer": lazy_gettext("Transfer to team"), "escalate": lazy_gettext("Escalate"),
     "merge": lazy_gettext("Merge into the original"),
+    "change_category": lazy_gettext("Change or confirm category"),
     "respond": lazy_gettext("Reply to customer"), "note": lazy_gettext("Add internal note"),
     "wait_customer": lazy_gettext("Wait for customer"), "resume": lazy_gettext("Resume"),
     "propose_resolution": lazy_gettext("Propose resolution"),
