@@ -64,7 +64,7 @@ def test_invalid_intake_is_refused_naming_the_field(client, as_user, customer_id
                                                     change, field):
     payload = {k: v for k, v in {**valid(customer_id), **change}.items() if v is not None}
     before = session.query(Complaint).count()
-    resp = client.post("/api/v1/complaints/", json=payload, headers=as_user("agent"))
+    resp = client.post("/api/v1/complaints/", json=payload, headers=as_user("lead"))
     assert resp.status_code == 400, resp.get_json()
     body = resp.get_json()
     assert field in body["details"], body
@@ -154,3 +154,16 @@ def test_evidence_upload_limits(client, as_user, customer_id, app):
     assert missing.status_code == 400
     stored = list((Path(app.instance_path) / "attachments").iterdir())
     assert len(stored) == 1  # refused files leave nothing behind
+
+
+def test_agents_leave_level_and_team_to_the_rules(client, as_user, customer_id, session):
+    """Registering as level 1 would skip the approval a serious complaint needs."""
+    before = session.query(Complaint).count()
+    resp = client.post("/api/v1/complaints/", headers=as_user("agent"),
+                       json={**valid(customer_id), "level": 1, "team": 2})
+    assert resp.status_code == 403, resp.get_json()
+    assert resp.get_json()["field"] == "level" and "team" in resp.get_json()["message"]
+    assert session.query(Complaint).count() == before
+    resp = client.post("/api/v1/complaints/", headers=as_user("lead"),
+                       json={**valid(customer_id), "level": 4})
+    assert resp.status_code == 201 and resp.get_json()["result"]["level"] == 4

@@ -73,7 +73,7 @@ def test_clocks_from_receipt_when_the_policy_says_so(session, client, as_user, c
 
 def test_manual_escalate_moves_to_the_next_level(session, client, as_user, customer_id):
     lead, agent = as_user("lead"), as_user("agent")
-    created = client.post("/api/v1/complaints/", headers=agent, json={
+    created = client.post("/api/v1/complaints/", headers=lead, json={  # a lead sets the level
         "customer": customer_id, "channel": "web", "category": "delay",
         "description": "Parcel late", "level": 3}).get_json()["result"]
     cid = created["id"]

@@ -20,7 +20,7 @@ from app.services.complaints import (
     get_complaint,
     update_complaint,
 )
-from app.services.errors import InvalidInput
+from app.services.errors import Forbidden, InvalidInput
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
 
@@ -43,6 +43,17 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise InvalidInput(gettext("the request body must be a JSON object"))
     return body
+
+
+def check_intake_fields(actor, body: dict) -> None:
+    """Level and team are the rules' to decide: setting them at registration (which would
+    skip the approval a level needs) is for team leads and admins, who triage by hand."""
+    given = sorted({"level", "team"} & set(body))
+    if given and not (actor.is_admin or actor.lead_team_ids):
+        raise Forbidden(
+            gettext("%(fields)s of a new complaint are decided by the rules; only a team lead "
+                    "or an admin may set them", fields=", ".join(given)),
+            field=given[0], details={name: gettext("not editable") for name in given})
 
 
 class ComplaintApi(DomainRestApi):
@@ -76,7 +87,9 @@ class ComplaintApi(DomainRestApi):
 
     @domain_errors
     def post_headless(self):
-        complaint = register_complaint(db.session, json_body(), actor_id=current_user_id())
+        body = json_body()
+        check_intake_fields(current_actor(), body)
+        complaint = register_complaint(db.session, body, actor_id=current_user_id())
         return self.response(201, id=complaint.id, result=complaint_json(complaint))
 
     @domain_errors
