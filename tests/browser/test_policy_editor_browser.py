@@ -56,11 +56,12 @@ def test_build_simulate_publish_route_and_roll_back(page, session, customer_id, 
 
     # A complaint registered in the UI is routed by the new rule.
     page.goto("/complaintview/add")
-    page.select_option("#customer", str(customer_id))
+    page.fill("#customer-search", "0000")  # the customer's phone ends in 0000
+    page.click(f".customer-result[data-id='{customer_id}']")
     page.select_option("#channel", "phone")
     page.select_option("#category", "pickup")
     page.fill("#description", "Courier never came to collect my parcel")
-    page.click("button[type=submit], input[type=submit]")
+    page.click("#register-submit")
     page.wait_for_load_state("networkidle")
     session.expire_all()
     newest = session.query(Complaint).filter_by(

@@ -33,7 +33,7 @@ def test_admin_sets_office_hours_and_deadlines_follow(page, session, customer_id
     shown = page.inner_text("body")
     assert "Monday, Tuesday, Wednesday, Thursday, Friday 09:00–18:00" in shown
     assert "2026-11-23" in shown
-    assert "Manual" in shown and "Yes" in shown and "Hu Finance" in shown  # labels, not codes
+    assert "Manual" in shown and "Yes" in shown and "胡佳" in shown  # labels, not codes
     assert "List Complaint" not in shown
     page.screenshot(path=str(app.instance_path) + "/team-calendar.png", full_page=True)
 
