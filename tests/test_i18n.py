@@ -43,3 +43,17 @@ def test_compiled_catalogue_is_current():
     stale = [m.id for m in catalog if m.id and isinstance(m.id, str) and m.string
              and compiled.gettext(m.id) != m.string]
     assert stale == [], f"messages.mo is out of date (run `make i18n`): {stale[:5]}"
+
+
+# Words the glossary (the trade's one term per concept) says to avoid on Chinese pages:
+# 政策 reads as government policy, 团队 / 团队负责人 are not the desk's 处理组 / 组长,
+# 工单 is a work order, not a complaint, 服务时限 is not the office's 处理时限.
+AVOIDED = ("政策", "团队", "工单", "服务时限")
+
+
+def test_chinese_catalogue_uses_the_glossary_words():
+    with open(CATALOGUE / "messages.po", "rb") as f:
+        catalogue = read_po(f)
+    found = {m.id: m.string for m in catalogue if m.id and isinstance(m.string, str)
+             and any(word in m.string for word in AVOIDED)}
+    assert found == {}

@@ -114,11 +114,11 @@ def test_metadata_labels_follow_the_language(client, as_user):
     zh = client.get("/api/v1/rulesets/metadata?kind=routing&_l_=zh",
                     headers=as_user("editor")).get_json()["result"]["routing"]
     labels = {v["name"]: v["label"] for v in zh["variables"]}
-    assert labels["category"] == "类别" and labels["customer_tier"] == "客户级别"
+    assert labels["category"] == "投诉类别" and labels["customer_tier"] == "客户级别"
     ops = {o["name"]: o["label"] for o in zh["variable_type_operators"]["choice"]}
     assert ops["is_one_of"] == "属于"
     assign = next(a for a in zh["actions"] if a["name"] == "assign_team")
-    assert assign["label"] == "分派到团队"
+    assert assign["label"] == "分派到处理组"
     # options keep their codes (rules store them) and carry labels for the editor
     category = next(v for v in zh["variables"] if v["name"] == "category")
     assert "pickup" in category["options"]
