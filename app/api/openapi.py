@@ -97,7 +97,47 @@ UPLOAD = {"type": "object", "required": ["file"], "properties": {
 }}
 
 # (method, path) -> what FAB cannot know about our own endpoints.
+OBJECT = {"type": "object"}
+KPI_QUERY = [
+    {"in": "query", "name": "from", "required": True, "schema": {"type": "string", "format": "date"}},
+    {"in": "query", "name": "to", "required": True, "schema": {"type": "string", "format": "date"}},
+    {"in": "query", "name": "team", "schema": ID},
+    {"in": "query", "name": "agent", "schema": ID},
+    {"in": "query", "name": "group_by", "schema": {"type": "string", "enum": [
+        "team", "agent", "category", "channel", "region", "outlet", "level", "day", "week",
+        "month"]}},
+    {"in": "query", "name": "format", "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]}},
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPERATIONS = {
+    ("get", "/api/v1/reports/kpis"): {"parameters": KPI_QUERY, "responses": {"200": {
+        "description": "The figures, targets, previous period and groups (or a CSV/XLSX file)",
+        "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "from": TEXT, "to": TEXT, "kpis": OBJECT, "targets": OBJECT, "previous": OBJECT,
+            "groups": {"type": "array"}}}},
+            "text/csv": {"schema": TEXT}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}}},
+    ("post", "/api/v1/intelligence/suggest"): {
+        **body({"type": "object", "required": ["description"],
+                "properties": {"description": TEXT}}),
+        "responses": answer("200", {"type": "object", "properties": {
+            "category": {"type": "object", "nullable": True},
+            "urgency": {"type": "object", "nullable": True},
+            "similar": {"type": "array"}, "articles": {"type": "array"}}})},
+    ("post", "/api/v1/intelligence/train"): {
+        **body({"type": "object"}),
+        "responses": {**answer("201", {"type": "object", "properties": {"model": OBJECT}}),
+                      "409": {"description": "The new model was not used, and why",
+                              "content": {"application/json": {"schema": {
+                                  "type": "object", "properties": {"message": TEXT,
+                                                                   "model": OBJECT}}}}}}},
+    ("get", "/api/v1/intelligence/model"): answer("200", {"type": "object", "properties": {
+        "model": {"type": "object", "nullable": True}}}),
+    ("get", "/api/v1/intelligence/hotspots"): {
+        "parameters": [{"in": "query", "name": "region", "schema": TEXT},
+                       {"in": "query", "name": "category", "schema": TEXT},
+                       {"in": "query", "name": "limit", "schema": {
+                           "type": "integer", "minimum": 1, "maximum": 50}}],
+        "responses": answer("200", result({"type": "array"}))},
     ("post", "/api/v1/alerts/{pk}/acknowledge"): answer("200", result(ALERT)),
     ("post", "/api/v1/alerts/{pk}/resolve"): answer("200", result(ALERT)),
     ("get", "/api/v1/complaints/{pk}/events"): answer("200", result(many(EVENT))),
