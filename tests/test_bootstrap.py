@@ -90,3 +90,15 @@ def test_fresh_process_loads_every_view(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "HomeView"
     assert "error occurred" not in proc.stderr.lower()
+
+
+def test_start_up_banner_lists_the_demo_users(app):
+    from app.services.bootstrap import demo_banner
+
+    app.config["LOAD_DEMO_DATA"] = True
+    banner = demo_banner()
+    assert banner[0] == f"Demo users (password: {app.config['DEMO_PASSWORD']}):"
+    agent = next(line for line in banner if line.split()[0] == "agent")
+    assert "Agent" in agent and "Logistics Delivery" in agent
+    app.config["LOAD_DEMO_DATA"] = False  # production: no demo users announced
+    assert demo_banner() == []

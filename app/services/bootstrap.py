@@ -92,3 +92,21 @@ def _demo_intelligence(echo) -> None:
     except NotEnoughExamples as exc:
         db.session.rollback()
         echo(f"No text model yet: {exc.message}")
+
+
+def demo_banner() -> list[str]:
+    """The demo users that exist, with their role, team and password, for the start-up
+    banner of a development desk (nothing when demo data is off or none were made)."""
+    from seed import reference as ref
+
+    if not current_app.config.get("LOAD_DEMO_DATA"):
+        return []
+    sm = current_app.appbuilder.sm
+    lines = []
+    for username, _name, _last, role, team, _lead in ref.DEMO_USERS:
+        if sm.find_user(username=username) is not None:
+            lines.append(f"  {username:<15} {role:<14} {team or ''}")
+    if not lines:
+        return []
+    password = current_app.config.get("DEMO_PASSWORD")
+    return [f"Demo users (password: {password}):", *lines]
