@@ -30,13 +30,11 @@ from app.services.complaints import (
     check_version,
 )
 from app.services.errors import DomainError
-from app.services.intake import register_complaint
 from app.services.lifecycle import perform
 from app.services.reporting.kpis import list_caption
 from app.services.screening import COMPLETENESS_LABELS
 from app.services.timeline import record_event
 from app.services.validation import whole_number
-from app.timeutil import office_zone
 from app.views.base import DomainModelView
 from app.views.complaint_page import screening_of, transfer_targets
 from app.views.fields import choice_field, optional_datetime_field, region_field
@@ -77,20 +75,6 @@ def refused_form_helpers(refused: dict | None) -> dict:
         return "selected" if name == action and values.get(field) == str(value) else ""
 
     return {"typed": typed, "chosen": chosen}
-
-
-def form_to_intake(form_data: dict) -> dict:
-    """WTForms gives objects and naive office-time datetimes; intake takes ids and UTC."""
-    data = {}
-    for key, value in form_data.items():
-        if key in {"csrf_token"} or value in (None, ""):
-            continue
-        if key in {"customer", "team", "outlet"}:
-            value = value.id
-        elif key == "received_at":
-            value = value.replace(tzinfo=office_zone())
-        data[key] = value
-    return data
 
 
 def form_to_action(form) -> dict:
@@ -317,22 +301,3 @@ class ComplaintView(DomainModelView):
         for message in refused:
             flash(message, "warning")
         return redirect(self.get_redirect())
-
-    def _add(self):
-        """Register through the intake service, the same path as the API."""
-        from flask import request
-
-        form = self.add_form.refresh()
-        if request.method == "POST" and form.validate():
-            try:
-                complaint = register_complaint(
-                    db.session, form_to_intake(form.data), actor_id=g.user.id
-                )
-            except DomainError as exc:
-                db.session.rollback()
-                for field, message in (exc.details or {exc.field or "": exc.message}).items():
-                    flash(f"{field}: {message}" if field else str(message), "danger")
-                return self._get_add_widget(form=form)
-            flash(_("Complaint %(number)s registered", number=complaint.number), "success")
-            return None
-        return self._get_add_widget(form=form)
