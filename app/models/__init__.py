@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
+from app.models.access_log import AccessLog
 from app.models.complaint import (
     Attachment,
     Complaint,
@@ -30,6 +31,7 @@ from app.models.sign_in import SignInAttempt
 from app.models.team import Team, team_member
 
 __all__ = [
+    "AccessLog",
     "ReplyTemplate",
     "Alert",
     "EscalationMark",
