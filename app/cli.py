@@ -166,7 +166,7 @@ scheduler_cli = AppGroup("scheduler", help="The job scheduler.")
 
 @jobs_cli.command("run")
 @click.argument("job", type=click.Choice(["escalation", "warnings", "outbox", "reports",
-                                                "kpi_rollup", "intelligence"]))
+                                                "kpi_rollup", "intelligence", "retention"]))
 @needs_database
 def jobs_run(job: str) -> None:
     """Run one pass of JOB now and print what it did."""
@@ -258,7 +258,33 @@ def intelligence_train(min_examples) -> None:
         raise SystemExit(2)
 
 
+pii_cli = AppGroup("pii", help="Customers' personal data.")
+
+
+@pii_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="only list who would be erased")
+@needs_database
+def pii_retention(dry_run: bool) -> None:
+    """Erase the personal data of customers whose last complaint was closed more than the
+    retention period ago (the sla rule set's retention_days); each erasure is recorded in
+    the access log as done by "system"."""
+    from app.services.privacy.rights import due_for_erasure, retention_days, run_retention
+    from app.timeutil import utcnow
+
+    now, days = utcnow(), retention_days(db.session)
+    due = due_for_erasure(db.session, now, days)
+    for customer in due:
+        click.echo(f"customer {customer.id}: created {customer.created_at:%Y-%m-%d}")
+    if dry_run:
+        click.echo(f"{len(due)} customers would be erased (retention {days} days); "
+                   "nothing changed")
+        return
+    result = run_retention(db.session, now, days=days)
+    click.echo(f"{result['actions']} customers erased (retention {days} days)")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(pii_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(intelligence_cli)
     app.cli.add_command(jobs_cli)

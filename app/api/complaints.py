@@ -2,12 +2,13 @@ from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
+from sqlalchemy import select
 
 from app.api.base import DomainRestApi, current_user_id
 from app.api.errors import domain_errors
 from app.api.visibility import VISIBLE, current_actor
 from app.extensions import db
-from app.models import Complaint
+from app.models import Complaint, Customer
 from app.security import REST_API_METHODS
 from app.services.allowed import allowed_actions
 from app.services.attachments import attach_evidence
@@ -23,6 +24,7 @@ from app.services.complaints import (
 from app.services.errors import Forbidden, InvalidInput
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
+from app.services.privacy.masking import mask_name, mask_text
 
 REF_COLUMNS = ["customer.id", "customer.name", "team.id", "team.name",
                "assignee.id", "assignee.username", "outlet.id", "outlet.code",
@@ -34,6 +36,21 @@ PLAIN_COLUMNS = [
     "callback_due_at", "first_responded_at", "resolved_at", "closed_at", "satisfaction",
     "is_repeat", "tags", "anonymous", "late_registration", "completeness", "version",
 ]
+
+
+def mask_rows(session, rows: list[dict]) -> None:
+    """Personal data in complaint rows masked: the customer's name, and phone and ID
+    numbers in the texts."""
+    ids = {(r.get("customer") or {}).get("id") for r in rows} - {None}
+    kinds = dict(session.execute(select(Customer.id, Customer.kind).where(Customer.id.in_(ids)))
+                 .all()) if ids else {}
+    for row in rows:
+        customer = row.get("customer")
+        if isinstance(customer, dict) and "name" in customer:
+            customer["name"] = mask_name(customer["name"], kinds.get(customer.get("id")))
+        for name in ("description", "expected_outcome"):
+            if isinstance(row.get(name), str):
+                row[name] = mask_text(row[name])
 
 
 def json_body() -> dict:
@@ -84,6 +101,10 @@ class ComplaintApi(DomainRestApi):
         complaint = db.session.get(Complaint, int(data["id"])) if str(data.get("id")).isdigit() else None
         if complaint is not None:
             data["result"]["allowed_actions"] = allowed_actions(complaint, current_actor())
+        mask_rows(db.session, [data["result"]])
+
+    def pre_get_list(self, data: dict) -> None:
+        mask_rows(db.session, data["result"])
 
     @domain_errors
     def post_headless(self):

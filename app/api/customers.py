@@ -1,17 +1,51 @@
+from types import SimpleNamespace
+
+from flask import request
+from flask_appbuilder.api import expose, protect, safe
+from flask_babel import gettext
 from marshmallow import validate
 
 from app.api.base import DomainInterface as SQLAInterface
 from app.api.base import DomainRestApi
+from app.api.errors import domain_errors
 from app.api.outlets import normalise_region
+from app.api.visibility import VISIBLE_CUSTOMERS, current_actor
+from app.extensions import db
 from app.models import Customer
 from app.models.choices import CUSTOMER_KINDS, CUSTOMER_TIERS
+from app.security import REST_API_METHODS
+from app.services.errors import InvalidInput
+from app.services.privacy import rights
+from app.services.privacy.masking import masked_customer
 
 FIELDS = ["name", "kind", "phone", "email", "address", "province", "city", "tier"]
+
+
+def mask_row(row: dict) -> None:
+    """A customer as the API shows it: personal fields masked (reveal shows them)."""
+    if "name" in row or "phone" in row:
+        item = SimpleNamespace(**{k: row.get(k) for k in ("name", "kind", "phone", "email",
+                                                            "address")})
+        row.update({k: v for k, v in masked_customer(item).items() if k in row})
+
+
+def reason_from_body() -> str:
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        raise InvalidInput(gettext("send a JSON object with the reason"), field="reason")
+    reason = body.get("reason")
+    if not isinstance(reason, str):
+        raise InvalidInput(gettext("A reason is required"), field="reason")
+    return reason
 
 
 class CustomerApi(DomainRestApi):
     resource_name = "customers"
     class_permission_name = "Customer"
+    # reveal is checked per customer and role, export and erase are the admin's (services)
+    method_permission_name = {**REST_API_METHODS, "reveal": "read", "export": "read",
+                              "erase": "read"}
+    base_filters = VISIBLE_CUSTOMERS
     datamodel = SQLAInterface(Customer)
     list_columns = show_columns = ["id", *FIELDS]
     add_columns = edit_columns = FIELDS
@@ -30,3 +64,47 @@ class CustomerApi(DomainRestApi):
         item.province = normalise_region(item.province, field="province")
 
     pre_update = pre_add
+
+    def pre_get(self, data: dict) -> None:
+        mask_row(data["result"])
+
+    def pre_get_list(self, data: dict) -> None:
+        for row in data["result"]:
+            mask_row(row)
+
+    def pre_delete(self, item):
+        rights.refuse_delete(db.session, item.id)
+
+    @expose("/<pk>/reveal", methods=["POST"])
+    @protect()
+    @safe
+    @domain_errors
+    def reveal(self, pk):
+        """The customer's name, phone, e-mail and address in full; `reason` is required
+        and recorded in the access log."""
+        result = rights.reveal(db.session, pk, current_actor(), reason_from_body(),
+                               address=request.remote_addr)
+        return self.response(200, result=result)
+
+    @expose("/<pk>/export", methods=["GET"])
+    @protect()
+    @safe
+    @domain_errors
+    def export(self, pk):
+        """Everything held about the person as JSON (admins); the reason is the `reason`
+        query parameter or the X-Reason header, recorded in the access log."""
+        reason = request.args.get("reason") or request.headers.get("X-Reason") or ""
+        result = rights.export_person(db.session, pk, current_actor(), reason,
+                                      address=request.remote_addr)
+        return self.response(200, result=result)
+
+    @expose("/<pk>/erase", methods=["POST"])
+    @protect()
+    @safe
+    @domain_errors
+    def erase(self, pk):
+        """Replace the person's data with a marker (admins; `reason` required); refused
+        with 409 while a complaint of theirs is open."""
+        customer = rights.erase(db.session, pk, current_actor(), reason_from_body(),
+                                address=request.remote_addr)
+        return self.response(200, result={"id": customer.id, "erased": True})

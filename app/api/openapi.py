@@ -92,6 +92,9 @@ ACTION_BODY = {"type": "object", "required": ["version"], "properties": {
     "user": ID, "kind": TEXT, "amount": {"anyOf": [{"type": "string"}, {"type": "number"}]},
     "reached": {"type": "boolean"}, "satisfaction": {"type": "integer"},
 }}
+REASON_BODY = {"type": "object", "required": ["reason"], "properties": {"reason": TEXT}}
+PERSON = {"type": "object", "properties": {
+    "id": ID, "name": TEXT, "phone": TEXT, "email": TEXT, "address": TEXT}}
 UPLOAD = {"type": "object", "required": ["file"], "properties": {
     "file": {"type": "string", "format": "binary"}, "version": {"type": "integer"},
 }}
@@ -140,6 +143,17 @@ OPERATIONS = {
         "responses": answer("200", result({"type": "array"}))},
     ("post", "/api/v1/alerts/{pk}/acknowledge"): answer("200", result(ALERT)),
     ("post", "/api/v1/alerts/{pk}/resolve"): answer("200", result(ALERT)),
+    ("post", "/api/v1/customers/{pk}/reveal"): {
+        **body(REASON_BODY), "responses": answer("200", result(PERSON), "The full values")},
+    ("get", "/api/v1/customers/{pk}/export"): {
+        "parameters": [{"in": "query", "name": "reason", "schema": TEXT},
+                       {"in": "header", "name": "X-Reason", "schema": TEXT}],
+        "responses": answer("200", result({"type": "object", "properties": {
+            "customer": PERSON, "complaints": {"type": "array"}, "exported_at": WHEN}}),
+            "Everything held about the person")},
+    ("post", "/api/v1/customers/{pk}/erase"): {
+        **body(REASON_BODY), "responses": answer("200", result({"type": "object", "properties": {
+            "id": ID, "erased": {"type": "boolean"}}}))},
     ("get", "/api/v1/complaints/{pk}/events"): answer("200", result(many(EVENT))),
     ("get", "/api/v1/complaints/{pk}/decisions"): answer("200", result(many(DECISION))),
     ("post", "/api/v1/complaints/{pk}/actions/{name}"): {

@@ -46,6 +46,18 @@ class VisibleThroughComplaint(BaseFilter):
         return query.filter(owner.in_(select(Complaint.id).where(condition)))
 
 
+class VisibleCustomers(BaseFilter):
+    """FAB base filter: customers with a complaint visible to me (everyone who sees all)."""
+
+    name = "with complaints visible to me"
+    arg_name = "visible_customer"
+
+    def apply(self, query, value):
+        condition = current_actor().visible_customers()
+        return query if condition is None else query.filter(condition)
+
+
 VISIBLE = [["id", VisibleComplaints, lambda: None]]
+VISIBLE_CUSTOMERS = [["id", VisibleCustomers, lambda: None]]
 # for models with a complaint_id column
 VISIBLE_THROUGH_COMPLAINT = [["id", VisibleThroughComplaint, lambda: None]]

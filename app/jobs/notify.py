@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.services.mail import active_webhook, render
+from app.services.privacy.masking import mask_values
 from app.services.teams import team_by_name
 from app.timeutil import utcnow
 
@@ -37,6 +38,7 @@ def recipients(session: Session, target: str, complaint=None) -> list[str]:
 
 def queue_notice(session: Session, target: str, message: str, values: dict, *,
                  complaint=None, subject: str = "ParcelDesk") -> int:
+    values = mask_values(values)  # staff mails carry no phone or ID number in full
     text = render(message, values)
     count = 0
     for recipient in recipients(session, target, complaint):

@@ -10,12 +10,13 @@ from app.models import JobRun
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-JOBS = ("escalation", "warnings", "outbox", "reports", "kpi_rollup", "intelligence")
+JOBS = ("escalation", "warnings", "outbox", "reports", "kpi_rollup", "intelligence",
+        "retention")
 # reports: hourly; it sends last month's report once, from the month's first working day.
 # intelligence: every 6 hours; it trains when the last version is a week old, so that a
 # restarted scheduler still trains weekly.
 DEFAULT_INTERVALS = {"escalation": 60, "warnings": 900, "outbox": 60, "reports": 3600,
-                     "kpi_rollup": 900, "intelligence": 6 * 3600}
+                     "kpi_rollup": 900, "intelligence": 6 * 3600, "retention": 24 * 3600}
 
 
 def job_function(name):
@@ -45,6 +46,10 @@ def job_function(name):
 
         return lambda session, now: weekly_training(
             session, now, min_examples=current_app.config["INTELLIGENCE_MIN_EXAMPLES"])
+    if name == "retention":
+        from app.services.privacy.rights import run_retention
+
+        return lambda session, now: run_retention(session, now)
     raise KeyError(name)
 
 

@@ -72,7 +72,8 @@ SEVERITIES = {"info": _("Information"), "warning": _("Warning"), "critical": _("
 ALERT_STATES = {"open": _("Open"), "acknowledged": _("Acknowledged"), "resolved": _("Resolved")}
 JOB_STATUSES = {"running": _("Running"), "ok": _("Succeeded"), "failed": _("Failed")}
 JOB_NAMES = {"escalation": _("Escalation sweep"), "warnings": _("Early warning"),
-             "outbox": _("Mail and webhook delivery")}
+             "outbox": _("Mail and webhook delivery"),
+             "retention": _("Erasure after the retention period")}
 
 # The columns that hold a vocabulary's code, by column name: pages and the rule editor
 # show the label, the database and the rules keep the code.

@@ -27,4 +27,8 @@ class Customer(Model):
     complaints = relationship("Complaint", back_populates="customer", lazy="dynamic")
 
     def __repr__(self) -> str:
-        return self.name
+        # FAB's scaffolding (relation columns, filter and form choices, the API's _info)
+        # prints a customer by its repr: masked, like every page
+        from app.services.privacy.masking import mask_name
+
+        return mask_name(self.name, self.kind)

@@ -247,6 +247,11 @@ PARAMETERS = {
                  _("A raised or lowered level is routed and timed again with its own SLA; its "
                    "clocks start at the moment of the change, or run from the original receipt."),
                  default="escalation", options=CLOCK_FROM),
+        SetParam("retention_days", "integer", _("Keep customers' personal data for (days)"),
+                 _("After a customer's last complaint has been closed this many days, the "
+                   "retention job erases their personal data (name, phone, e-mail, address); "
+                   "complaints and figures stay."),
+                 default=3 * 365, low=30, high=36500),
     ),
     "escalation": (
         SetParam("compensation_approval_limit", "money", _("Compensation approval limit (CNY)"),

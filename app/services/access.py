@@ -1,5 +1,11 @@
 """Who is acting, and what they may see: agents and leads see their teams' complaints;
-admins, auditors, policy editors and managers (leads of the Management team) see all."""
+admins, auditors, policy editors and managers (leads of the Management team) see all.
+
+Customers follow complaints (least access): a customer is visible to whoever may see one of
+their complaints; those who see all complaints see every customer. Personal data is shown
+masked to everyone; revealing it in full is for admins, and for agents and leads on the
+customers they may see (not auditors or policy editors, who have no one to call).
+Exporting and erasing a person's data are the admin's (a request of the person)."""
 
 from dataclasses import dataclass, field
 
@@ -7,10 +13,11 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Complaint, Team, team_member
+from app.models import Complaint, Customer, Team, team_member
 from app.services.errors import Forbidden
 
 SEE_ALL_ROLES = {"Admin", "Auditor", "Policy Editor"}
+REVEAL_ROLES = {"Admin", "Team Lead", "Agent"}  # agents and leads: customers they may see
 FOLLOW_UP_TEAM = "Follow-up & Callback"
 MANAGEMENT_TEAM = "Management"
 FOLLOW_UP_STATUSES = ("resolved", "closed")  # what the follow-up team sees of other teams
@@ -52,6 +59,19 @@ class Actor:
         if self.follow_up:
             condition = condition | Complaint.status.in_(FOLLOW_UP_STATUSES)
         return condition
+
+    def visible_customers(self):
+        """Customers with a complaint this actor may see, as an SQL condition on customers;
+        None when all are visible."""
+        condition = self.visible()
+        if condition is None:
+            return None
+        return Customer.id.in_(select(Complaint.customer_id).where(
+            condition, Complaint.customer_id.is_not(None)))
+
+    def may_reveal(self) -> bool:
+        """Whether the role may reveal at all (the customer must also be visible)."""
+        return self.is_admin or bool(self.roles & REVEAL_ROLES)
 
     def is_member(self, team_id) -> bool:
         return self.is_admin or team_id in self.team_ids

@@ -11,6 +11,7 @@ from app.models import Complaint, Decision, Team
 from app.models.choices import CATEGORIES, IMPACTS
 from app.services import validation as v
 from app.services.errors import Conflict, Forbidden, NotFound
+from app.services.privacy.masking import mask_name, mask_nested, mask_text, shown
 from app.services.timeline import record_event
 
 DESCRIPTION_MAX, EXPECTED_OUTCOME_MAX = 10000, 2000
@@ -121,8 +122,10 @@ def _plain(value):
     return value.name if isinstance(value, Team) else value
 
 
-def complaint_json(c: Complaint) -> dict:
-    """The REST representation (field names from the API contract)."""
+def complaint_json(c: Complaint, masked: bool = True) -> dict:
+    """The REST representation (field names from the API contract); personal data masked
+    unless `masked` is False (the person's own export)."""
+    text = mask_text if masked else (lambda value: value)
 
     def ts(value):
         return value.isoformat() if value else None
@@ -131,15 +134,17 @@ def complaint_json(c: Complaint) -> dict:
         return {"id": obj.id, label: getattr(obj, label)} if obj is not None else None
 
     return {
-        "id": c.id, "number": c.number, "customer": ref(c.customer, "name"),
+        "id": c.id, "number": c.number,
+        "customer": {"id": c.customer.id, "name": mask_name(c.customer.name, c.customer.kind)
+                     if masked else shown(c.customer.name)} if c.customer else None,
         "channel": c.channel, "received_at": ts(c.received_at), "waybill_no": c.waybill_no,
         "service_type": c.service_type, "origin_region": c.origin_region,
         "destination_region": c.destination_region, "region": c.region,
         "declared_value": str(c.declared_value) if c.declared_value is not None else None,
         "category": c.category, "category_source": c.category_source,
         "predicted_category": c.predicted_category,
-        "prediction_confidence": c.prediction_confidence, "description": c.description,
-        "expected_outcome": c.expected_outcome, "impact": c.impact, "urgency": c.urgency,
+        "prediction_confidence": c.prediction_confidence, "description": text(c.description),
+        "expected_outcome": text(c.expected_outcome), "impact": c.impact, "urgency": c.urgency,
         "level": c.level, "status": c.status, "team": ref(c.team, "name"),
         "assignee": ref(c.assignee, "username"),
         "first_response_due_at": ts(c.first_response_due_at),
@@ -150,7 +155,7 @@ def complaint_json(c: Complaint) -> dict:
         "paused": c.paused_at is not None, "next_due_at": ts(c.next_due_at),
         "resolution": {"kind": c.resolution_kind, "amount": str(c.resolution_amount)
                        if c.resolution_amount is not None else None,
-                       "text": c.resolution_text,
+                       "text": text(c.resolution_text),
                        "approved_at": ts(c.resolution_approved_at)}
         if c.resolution_kind else None,
         "escalation_count": c.escalation_count, "reopen_count": c.reopen_count,
@@ -163,10 +168,11 @@ def complaint_json(c: Complaint) -> dict:
     }
 
 
-def event_json(e) -> dict:
+def event_json(e, masked: bool = True) -> dict:
+    details = mask_nested(e.details) if masked else e.details
     return {
         "id": e.id, "at": e.at.isoformat(), "kind": e.kind,
-        "actor": e.actor.username if e.actor else None, "details": e.details,
+        "actor": e.actor.username if e.actor else None, "details": details,
     }
 
 
@@ -179,5 +185,6 @@ def decisions_of(complaint: Complaint) -> list[Decision]:
 
 
 def decision_json(d: Decision) -> dict:
+    """A decision with its trace; the facts it shows (the description) masked."""
     return {"id": d.id, "at": d.at.isoformat(), "stage": d.stage, "versions": d.versions,
-            "outcome": d.outcome, "error": d.error, "trace": d.trace}
+            "outcome": mask_nested(d.outcome), "error": d.error, "trace": mask_nested(d.trace)}

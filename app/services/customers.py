@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.models import Complaint, Customer
 from app.models.choices import CUSTOMER_KINDS
 from app.services import validation as v
+from app.services.privacy.masking import ERASED, mask_name, mask_phone
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,13 +27,15 @@ def find_customers(session: Session, query: str, limit: int = 8) -> list[Custome
         conditions.append(Customer.phone.endswith(digits, autoescape=True))
     by_waybill = select(Complaint.customer_id).where(Complaint.waybill_no == text[:40])
     conditions.append(Customer.id.in_(by_waybill))
-    return list(session.execute(select(Customer).where(or_(*conditions))
+    return list(session.execute(select(Customer).where(or_(*conditions), Customer.name != ERASED)
                                 .order_by(Customer.id.desc()).limit(limit)).scalars())
 
 
 def customer_choice(c: Customer) -> dict:
-    return {"id": c.id, "name": c.name, "phone": c.phone or "", "tier": c.tier,
-            "province": c.province or ""}
+    """A search result as the registration page shows it: enough to tell the caller apart,
+    personal data masked."""
+    return {"id": c.id, "name": mask_name(c.name, c.kind), "phone": mask_phone(c.phone),
+            "tier": c.tier, "province": c.province or ""}
 
 
 def new_customer(session: Session, data: dict) -> Customer:

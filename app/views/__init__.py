@@ -4,8 +4,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 
 from app.reference.regions import region_name
+from app.services.privacy.masking import mask_name, mask_text
 from app.views.complaints import ComplaintView
-from app.views.customers import CustomerComplaintsView, CustomerView
+from app.views.customers import CustomerComplaintsView, CustomerView, may_reveal
 from app.views.intelligence import KnowledgeArticleView, TextModelView
 from app.views.jobs import AlertView, JobRunView, JobSettingView, OpenAlertView, WebhookView
 from app.views.mail import MailTemplateView, ReplyTemplateView
@@ -20,6 +21,11 @@ from app.views.work import QUEUE_TITLES, WorkView
 def register_views(appbuilder) -> None:
     # pages show a region's name in the user's language, never its code
     current_app.jinja_env.filters["region_name"] = region_name
+    # personal data on our pages is masked by default (services/privacy/masking.py)
+    current_app.jinja_env.globals["customer_may_reveal"] = may_reveal
+    current_app.jinja_env.filters["mask_text"] = lambda text: mask_text(text) if text else ""
+    current_app.jinja_env.filters["customer_name"] = (
+        lambda customer: mask_name(customer.name, customer.kind) if customer else "—")
     for related in (CustomerComplaintsView, TeamComplaintsView):
         appbuilder.add_view_no_menu(related)
     appbuilder.add_view(ComplaintView, "Complaints", label=_("Complaints"), icon="fa-inbox",

@@ -11,6 +11,7 @@ from app.api.visibility import VISIBLE
 from app.models import Complaint
 from app.models.choices import LEVELS, VOCABULARIES
 from app.security import MODEL_VIEW_METHODS
+from app.services.privacy.masking import mask_text
 from app.timeutil import to_office
 from app.views.labels import LABELS
 
@@ -42,6 +43,8 @@ class DomainModelView(ModelView):
         **{name: vocabulary_label(labels) for name, labels in VOCABULARIES.items()},
         "active": yes_no, "enabled": yes_no, "level": vocabulary_label(LEVELS),
         "anonymous": yes_no, "late_registration": yes_no,
+        # personal data is masked on every page (services/privacy/masking.py)
+        "description": mask_text, "expected_outcome": mask_text,
     }
     page_size = 25
     # FAB's /download/<file> serves its upload folder to any reader; we store no files there

@@ -114,8 +114,9 @@ class ComplaintView(DomainModelView):
     list_columns = [
         "number", "received_at", "customer", "channel", "category", "level", "status", "team",
     ]
+    # no "customer": its filter would list every customer
     search_columns = [
-        "number", "customer", "channel", "category", "level", "status", "team", "region",
+        "number", "channel", "category", "level", "status", "team", "region",
         "waybill_no", "received_at", "service_type", "impact",
     ]
     add_columns = [

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_babel import gettext, lazy_gettext
 
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, LEVELS, STATUSES
+from app.services.privacy.masking import mask_text
 from app.timeutil import to_office
 
 STAGES = {"first_response": lazy_gettext("First response"),
@@ -228,7 +229,7 @@ def timeline(events, names, *, show_technical: bool = False) -> list[Entry]:
     """The events a person reads, oldest first; duplicates of the same moment dropped."""
     out, seen = [], set()
     for e in events:
-        text = sentence(e.kind, e.details or {}, names)
+        text = mask_text(sentence(e.kind, e.details or {}, names))
         if text is None:
             continue
         key = (e.kind, text, (e.details or {}).get("stage"))
@@ -242,33 +243,38 @@ def timeline(events, names, *, show_technical: bool = False) -> list[Entry]:
             detail = str((e.details or {}).get(TECHNICAL[e.kind]) or "")
         who = names.user(e.actor_id) if e.actor_id else gettext("System")
         out.append(Entry(at=to_office(e.at), who=who, text=text, kind=kind, detail=detail,
-                         extra={"note": (e.details or {}).get("text")} if e.kind == "note" else {}))
+                         extra={"note": mask_text((e.details or {}).get("text"))}
+                         if e.kind == "note" else {}))
     return out
 
 
 def conversation(complaint, events, names, customer_name: str) -> list[Message]:
-    """What the customer told us and what we told them, oldest first."""
+    """What the customer told us and what we told them, oldest first (phone and ID numbers
+    in the texts masked)."""
     thread = [Message(at=to_office(complaint.received_at), author=customer_name,
-                      text=complaint.description, from_customer=True,
+                      text=mask_text(complaint.description), from_customer=True,
                       via=str(CHANNELS.get(complaint.channel, complaint.channel)))]
     for e in events:
         d = e.details or {}
         if e.kind == "respond" and d.get("message"):
-            thread.append(Message(to_office(e.at), names.user(e.actor_id), d["message"], False))
+            thread.append(Message(to_office(e.at), names.user(e.actor_id),
+                                  mask_text(d["message"]), False))
         elif e.kind in ("resolve", "resume") and d.get("message"):
-            thread.append(Message(to_office(e.at), names.user(e.actor_id), d["message"], False))
+            thread.append(Message(to_office(e.at), names.user(e.actor_id),
+                                  mask_text(d["message"]), False))
         elif e.kind == "callback" and d.get("comment"):
-            thread.append(Message(to_office(e.at), customer_name, d["comment"], True,
+            thread.append(Message(to_office(e.at), customer_name, mask_text(d["comment"]), True,
                                   via=gettext("callback")))
         elif e.kind == "survey_answered" and d.get("comment"):
-            thread.append(Message(to_office(e.at), customer_name, d["comment"], True,
+            thread.append(Message(to_office(e.at), customer_name, mask_text(d["comment"]), True,
                                   via=gettext("survey")))
     return thread
 
 
 def notes(events, names) -> list[Message]:
-    return [Message(to_office(e.at), names.user(e.actor_id), (e.details or {}).get("text") or "",
-                    False) for e in events if e.kind == "note"]
+    return [Message(to_office(e.at), names.user(e.actor_id),
+                    mask_text((e.details or {}).get("text") or ""), False)
+            for e in events if e.kind == "note"]
 
 
 class Names:

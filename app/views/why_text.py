@@ -4,6 +4,7 @@ values by their labels, never operator codes or Python lists."""
 from flask_babel import gettext, lazy_gettext
 
 from app.policy.catalog import OPERATOR_LABELS, OPTION_LABELS, variable_spec
+from app.services.privacy.masking import mask_text
 
 KIND_TITLES = {"grading": lazy_gettext("Level"), "routing": lazy_gettext("Team"),
                "sla": lazy_gettext("Deadlines"), "escalation": lazy_gettext("Escalation")}
@@ -27,7 +28,7 @@ def condition_row(kind: str, c: dict) -> dict:
     label = str(var.label) if var else str(c.get("variable") or "—")
     op = str(OPERATOR_LABELS.get(c.get("operator"), (c.get("operator") or "").replace("_", " ")))
     return {"text": f"{label} {op} {value_text(c.get('expected'))}".strip(),
-            "actual": value_text(c.get("actual")), "result": bool(c.get("result")),
+            "actual": mask_text(value_text(c.get("actual"))), "result": bool(c.get("result")),
             "error": bool(c.get("error"))}
 
 

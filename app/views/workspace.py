@@ -23,6 +23,7 @@ from app.models.choices import (
 from app.services.allowed import allowed_actions
 from app.services.complaints import decisions_of
 from app.services.lifecycle import RESOLUTION_KINDS, needs_approval
+from app.services.privacy.masking import mask_name, masked_customer
 from app.services.replies import replies_for
 from app.timeutil import to_office, utcnow
 from app.views.complaint_page import sla_strip
@@ -97,6 +98,7 @@ def customer_panel(session, c: Complaint) -> dict:
             select(Complaint).where(Complaint.waybill_no == c.waybill_no, Complaint.id != c.id)
             .order_by(Complaint.received_at.desc()).limit(10)).scalars())
     return {"customer": customer, "others": others, "waybill": waybill,
+            "masked": masked_customer(customer) if customer is not None else {},
             "kind": label(CUSTOMER_KINDS, getattr(customer, "kind", None)),
             "tier": label(CUSTOMER_TIERS, getattr(customer, "tier", None))}
 
@@ -108,7 +110,8 @@ def workspace_context(session, c: Complaint, actor, user, *, show_technical: boo
         .scalars())
     names = Names(session, events, extra_user_ids=[c.assignee_id, c.resolution_approved_by_id])
     customer = customer_panel(session, c)
-    customer_name = customer["customer"].name if customer["customer"] else gettext("Customer")
+    customer_name = (mask_name(customer["customer"].name, customer["customer"].kind)
+                     if customer["customer"] else gettext("Customer"))
     clocks = []
     for s in sla_strip(c, utcnow()):
         style, words = clock_text(s)
