@@ -50,7 +50,18 @@ def pages(session):
         ("policy-grading", "editor", "/policy/grading"),
         ("alerts", "lead", "/openalertview/list/"),
         ("complaint-auditor", "auditor", f"/complaintview/show/{busy.id}"),
+        ("customer", "agent", f"/customerview/show/{busy.customer_id}"),
+        ("customer-revealed", "agent", f"/customerview/show/{busy.customer_id}", "reveal"),
+        ("policy-sla", "editor", "/policy/sla"),
     ]
+
+
+def act(page, action) -> None:
+    """What to do on the page before the picture (the reveal button with a reason)."""
+    if action == "reveal":
+        page.fill("form.pd-reveal input[name=reason]", "Callback about the damaged parcel")
+        page.click("form.pd-reveal button[type=submit]")
+        page.wait_for_selector("form.pd-reveal", state="hidden")
 
 
 def main() -> None:
@@ -83,7 +94,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for lang in ("en", "zh"):
-            for name, role, path in todo:
+            for name, role, path, *action in todo:
                 context = browser.new_context(base_url=base, viewport={"width": 1440, "height": 900})
                 page = context.new_page()
                 page.goto("/login/")
@@ -94,6 +105,8 @@ def main() -> None:
                 page.goto(f"/lang/{lang}")
                 page.goto(path)
                 page.wait_for_load_state("networkidle")
+                if action:
+                    act(page, action[0])
                 target = out / f"{name}-{lang}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)

@@ -23,7 +23,7 @@ def test_register_complaint_returns_number_and_fields(client, as_user, customer_
     assert body["number"][2:].isdigit()
     assert body["status"] in ("new", "assigned")
     assert body["region"] == "330000"  # defaults to the customer's region (Zhejiang)
-    assert body["customer"] == {"id": customer_id, "name": "张伟"}
+    assert body["customer"] == {"id": customer_id, "name": "张*"}  # masked
     assert datetime.fromisoformat(body["received_at"]).utcoffset() == timedelta(0)
     assert body["version"] == 1
 

@@ -161,7 +161,8 @@ def test_queue_shows_labels_and_each_count_once(client, session, customer_id):
     login(client, "agent")
     html = client.get("/work/team").get_data(as_text=True)
     text = visible_text(html)
-    assert "张伟" in text and "The parcel has not moved for a week" in text
+    assert "张*" in text and "张伟" not in text  # the name masked
+    assert "The parcel has not moved for a week" in text
     assert "Delay" in text and " delay " not in text and "New" in text
     assert html.count('class="badge"') == 5  # one per tab; the menu script skips the tabs
 
