@@ -15,6 +15,7 @@ from app.intelligence.knowledge import related_articles
 from app.intelligence.models import loaded_model
 from app.intelligence.similarity import index_for, most_similar
 from app.models.choices import CATEGORIES
+from app.services.privacy.masking import mask_text
 
 log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.5
@@ -88,8 +89,9 @@ def suggest(session: Session, description: str) -> dict:
     guessed = prediction.category["value"] if prediction.category else None
     return {
         "category": prediction.category, "urgency": prediction.urgency,
-        "similar": [{k: case[k] for k in ("id", "number", "category", "resolution_kind",
-                                          "resolution_text", "score")}
+        "similar": [{**{k: case[k] for k in ("id", "number", "category", "resolution_kind",
+                                             "score")},
+                     "resolution_text": mask_text(case["resolution_text"])}
                     for case in similar_cases(session, prediction)],
         "articles": articles_for(session, description, prediction,
                                  categories=[guessed] if guessed else ()),
