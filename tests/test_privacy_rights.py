@@ -43,7 +43,9 @@ def complaint(session, person):
     return c
 
 
-def _close(app, session, c, now=None):
+def _close(app, session, c, now=None, steps=7):
+    """Work the complaint to closed (or its first `steps` actions), typing the customer's
+    phone and ID numbers into a reply and a note."""
     people = _people(app, session, "agent", "callback_agent", "lead")
     agent = people["agent"]
     for action, body, who in (
@@ -53,7 +55,7 @@ def _close(app, session, c, now=None):
             ("propose_resolution", {"kind": "apology", "text": "Sorry"}, agent),
             ("resolve", {}, agent),
             ("callback", {"reached": True, "satisfaction": 5}, people["callback_agent"]),
-            ("close", {}, agent)):
+            ("close", {}, agent))[:steps]:
         c = perform(session, c.id, action, {"version": c.version, **body}, who, now=now)
     return c
 
@@ -82,7 +84,8 @@ def _full_values_in(text: str) -> list[str]:
     return [v for v in ("李娜", PHONE, EMAIL, ID_NUMBER, "文三路", "li.na@") if v in text]
 
 
-def test_an_agent_sees_only_masked_values(client, as_user, complaint):
+def test_an_agent_sees_only_masked_values(client, as_user, app, session, complaint):
+    _close(app, session, complaint, steps=3)  # a reply and a note with the numbers
     shown = _everything_shown(client, as_user, complaint, user="agent")
     assert _full_values_in(shown) == []
     assert "李*" in shown and "139****5678" in shown and "110101********1234" in shown
@@ -269,3 +272,21 @@ def test_retention_period_is_a_policy_parameter(app, session, complaint, person)
     from app.jobs.runs import JOBS
 
     assert "retention" in JOBS
+
+
+def test_personal_fields_cannot_be_probed_by_filters(client, as_user, complaint, person):
+    q = f"(filters:!((col:phone,opr:eq,value:'{PHONE}')))"
+    resp = client.get(f"/api/v1/customers/?q={q}", headers=as_user("agent"))
+    assert resp.status_code == 400
+
+
+def test_staff_notices_carry_masked_numbers_and_customer_mails_their_own(session, complaint):
+    from app.jobs.notify import queue_notice
+    from app.models import Notification
+
+    queue_notice(session, "ops@example.com", "New complaint: {description}",
+                 {"description": TEXT}, complaint=complaint)
+    session.commit()
+    staff = session.query(Notification).filter_by(recipient="ops@example.com").one()
+    assert PHONE not in staff.body and ID_NUMBER not in staff.body
+    assert "139****5678" in staff.body

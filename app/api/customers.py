@@ -26,7 +26,8 @@ def mask_row(row: dict) -> None:
     if "name" in row or "phone" in row:
         item = SimpleNamespace(**{k: row.get(k) for k in ("name", "kind", "phone", "email",
                                                             "address")})
-        row.update({k: v for k, v in masked_customer(item).items() if k in row})
+        row.update({k: v for k, v in masked_customer(item).items()
+                    if k in row and row[k] is not None})
 
 
 def reason_from_body() -> str:
@@ -49,8 +50,9 @@ class CustomerApi(DomainRestApi):
     datamodel = SQLAInterface(Customer)
     list_columns = show_columns = ["id", *FIELDS]
     add_columns = edit_columns = FIELDS
-    search_columns = FIELDS
-    order_columns = ["id", "name", "province", "tier"]
+    # filtering on personal fields by fragments would uncover masked values piece by piece
+    search_columns = ["kind", "province", "city", "tier"]
+    order_columns = ["id", "province", "tier"]
     validators_columns = {
         "name": validate.Length(min=1, max=120),
         "kind": validate.OneOf(list(CUSTOMER_KINDS)),

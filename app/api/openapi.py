@@ -306,11 +306,25 @@ def _relations(schemas: dict, datamodels: dict) -> None:
                 prop.update({"type": "array", "items": item})
 
 
+MASKED = {"type": "string", "nullable": True,
+          "description": "Masked (e.g. 138****5678); POST …/reveal gives the full value"}
+
+
+def _masked(schemas: dict) -> None:
+    """A customer's personal fields are answered masked: not in the input's format."""
+    for name in ("CustomerApi.get", "CustomerApi.get_list"):
+        properties = schemas.get(name, {}).get("properties", {})
+        for column in ("name", "phone", "email", "address"):
+            if column in properties:
+                properties[column] = dict(MASKED)
+
+
 def complete_spec(spec: dict, datamodels: dict | None = None) -> dict:
     components = spec.setdefault("components", {})
     for schema in components.get("schemas", {}).values():
         _fix_schema(schema)
     _relations(components.get("schemas", {}), datamodels or {})
+    _masked(components.get("schemas", {}))
     components["schemas"]["Error"] = ERROR
     components["responses"] = {
         code: {"description": text, "content": {"application/json": {

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Complaint, ReplyTemplate
 from app.services.mail import render
+from app.services.privacy.masking import mask_name
 from app.timeutil import to_office
 
 # (title, category or None, language, body): the office edits them after the first start.
@@ -51,7 +52,9 @@ def replies_for(session: Session, complaint: Complaint, language: str, agent: st
                                   ReplyTemplate.category == complaint.category))
         .order_by(ReplyTemplate.category.is_(None), ReplyTemplate.title)).scalars()
     due = to_office(complaint.resolution_due_at)
-    values = {"customer": complaint.customer.name if complaint.customer else "",
+    # staff read these drafts: the customer's name as every staff page shows it, masked
+    values = {"customer": mask_name(complaint.customer.name, complaint.customer.kind)
+              if complaint.customer else "",
               "number": complaint.number, "waybill_no": complaint.waybill_no or "",
               "due": due.strftime("%Y-%m-%d %H:%M") if due else "", "agent": agent}
     out = [{"id": r.id, "title": r.title, "language": r.language,
