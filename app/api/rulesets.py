@@ -19,6 +19,7 @@ from app.policy.conflicts import find_conflicts
 from app.policy.describe import diff_rules
 from app.services import simulation
 from app.services.errors import DomainError, InvalidInput
+from app.services.privacy.masking import mask_nested
 from app.services.rule_testing import try_rules
 from app.services.validation import as_id
 from app.timeutil import utcnow
@@ -174,9 +175,10 @@ class RuleSetApi(BaseApi):
     def try_rules(self, kind):
         """Decisions and trace for one complaint (`complaint` id or `fields`)."""
         body = json_body()
-        return self.response(200, **try_rules(
+        # the facts and trace quote the description: phone and ID numbers masked
+        return self.response(200, **mask_nested(try_rules(
             db.session, kind, rules=body.get("rules"), parameters=body.get("parameters"),
-            complaint_id=body.get("complaint"), fields=body.get("fields")))
+            complaint_id=body.get("complaint"), fields=body.get("fields"))))
 
     @expose("/<kind>/rollback", methods=["POST"])
     @protect()
