@@ -205,6 +205,7 @@ def test_erasure_removes_the_data_everywhere_and_keeps_the_figures(client, as_us
     revealed = client.post(f"/api/v1/customers/{person.id}/reveal", headers=as_user("admin"),
                            json={"reason": "check"}).get_json()["result"]
     assert revealed["name"] == "(erased)" and revealed["phone"] == ""
+    assert session.get(Customer, person.id).erased_at is not None
     c = session.get(Complaint, complaint.id)
     assert (c.category, c.status, c.received_at, c.closed_at) == (
         complaint.category, "closed", complaint.received_at, complaint.closed_at)

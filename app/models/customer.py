@@ -23,6 +23,8 @@ class Customer(Model):
     city: Mapped[str | None] = mapped_column(String(40))
     tier: Mapped[str] = mapped_column(choice(CUSTOMER_TIERS), default="ordinary")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # set when the personal data was erased (on request or after the retention period)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     complaints = relationship("Complaint", back_populates="customer", lazy="dynamic")
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.models import Complaint, Customer
 from app.models.choices import CUSTOMER_KINDS
 from app.services import validation as v
-from app.services.privacy.masking import ERASED, mask_name, mask_phone
+from app.services.privacy.masking import mask_name, mask_phone
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -27,7 +27,7 @@ def find_customers(session: Session, query: str, limit: int = 8) -> list[Custome
         conditions.append(Customer.phone.endswith(digits, autoescape=True))
     by_waybill = select(Complaint.customer_id).where(Complaint.waybill_no == text[:40])
     conditions.append(Customer.id.in_(by_waybill))
-    return list(session.execute(select(Customer).where(or_(*conditions), Customer.name != ERASED)
+    return list(session.execute(select(Customer).where(or_(*conditions), Customer.erased_at.is_(None))
                                 .order_by(Customer.id.desc()).limit(limit)).scalars())
 
 

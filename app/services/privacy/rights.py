@@ -138,15 +138,16 @@ def erase(session: Session, pk, actor: Actor, reason: str, *, address: str | Non
                        field="complaints", details={"open": still_open})
     record_access(session, actor=actor, action="erase", customer_id=customer.id,
                   fields=PERSONAL_FIELDS, reason=reason, address=address, now=now)
-    _erase(session, customer)
+    _erase(session, customer, now or utcnow())
     session.commit()
     return customer
 
 
-def _erase(session: Session, customer: Customer) -> None:
+def _erase(session: Session, customer: Customer, now: datetime) -> None:
     old = {name: getattr(customer, name) for name in PERSONAL_FIELDS}
     # plain attribute assignments: any derived column (a blind index) follows them
     customer.name, customer.phone, customer.email, customer.address = ERASED, None, None, None
+    customer.erased_at = now
 
     def scrub(text):
         if not isinstance(text, str):
@@ -199,7 +200,7 @@ def due_for_erasure(session: Session, now: datetime, days: int) -> list[Customer
                    .having(func.sum(case((Complaint.status != "closed", 1), else_=0)) == 0))
     with_complaints = select(Complaint.customer_id).where(Complaint.customer_id.is_not(None))
     query = select(Customer).where(
-        Customer.name != ERASED,
+        Customer.erased_at.is_(None),
         Customer.id.in_(last_closed)
         | (Customer.id.not_in(with_complaints) & (Customer.created_at < cutoff)),
     ).order_by(Customer.id)
@@ -217,7 +218,7 @@ def run_retention(session: Session, now: datetime | None = None, *, dry_run: boo
         for customer in due:
             record_access(session, actor=SYSTEM, action="erase", customer_id=customer.id,
                           fields=PERSONAL_FIELDS, reason=reason, now=now)
-            _erase(session, customer)
+            _erase(session, customer, now)
         session.commit()
     return {"evaluated": len(due), "actions": 0 if dry_run else len(due), "days": days,
             "customers": [c.id for c in due], "dry_run": dry_run}
