@@ -14,7 +14,7 @@ def test_registration_finds_customer_by_phone_and_lands_on_the_complaint(page, s
     page.click("text=New complaint")
     page.fill("#customer-search", "0000")  # the last digits of 13800000000
     page.click(f".customer-result[data-id='{customer_id}']")
-    assert "张伟" in page.inner_text("#customer-chosen")
+    assert "张* · 138****0000" in page.inner_text("#customer-chosen")  # masked
     page.select_option("#category", "delay")
     page.fill("#description", "The parcel has not arrived in five days")
     page.click("#register-submit")
