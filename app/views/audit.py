@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _
 
 from app.extensions import db
 from app.models.access_log import ACCESS_ACTIONS
-from app.policy.catalog import KINDS
 from app.security import MODEL_VIEW_METHODS
 from app.services.errors import InvalidInput
 from app.services.privacy import audit_query
 from app.services.privacy.audit_trail import ENTITY_NAMES
 from app.timeutil import utcnow
 from app.views import audit_text
+from app.views.policy import KIND_TITLES
 
 TITLES = {"trail": _("Audit trail"), "access_log": _("Access log")}
 
@@ -50,7 +50,7 @@ class AuditView(BaseView):
     def trail(self):
         entities = {name: audit_text.entity_label(name) for name in ENTITY_NAMES}
         return self._render("trail", audit_query.trail_filters, audit_query.trail_page,
-                            audit_query.trail_csv, entities=entities, kinds=KINDS)
+                            audit_query.trail_csv, entities=entities, kinds=KIND_TITLES)
 
     @expose("/access")
     @has_access

@@ -1,6 +1,7 @@
 """The audit trail and the access log in words: entity and field labels, office time,
 vocabulary labels, people's names instead of logins and ids."""
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -8,13 +9,21 @@ from flask import url_for
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.models import Team
-from app.models.choices import JOB_NAMES, LEVELS, VOCABULARIES
+from app.models.choices import (
+    CATEGORIES,
+    CUSTOMER_KINDS,
+    JOB_NAMES,
+    LANGUAGES,
+    LEVELS,
+    VOCABULARIES,
+)
 from app.timeutil import as_utc, to_office
 from app.views.labels import LABELS
-from app.views.timeline_text import display_name, team_label
+from app.views.timeline_text import RESOLUTION_KINDS, display_name, team_label
 
 ENTITY_LABELS = {
     "complaint": _("Complaint"), "customer": _("Customer"), "team": _("Team"),
@@ -35,10 +44,27 @@ FIELD_LABELS = {
     "key": _("Key"), "url": _("URL"), "secret": _("Signing secret"), "title": _("Title"),
     "language": _("Language"), "close_reason": _("Reason for closing"),
     "resolution_text": _("Resolution"), "resolution_amount": _("Amount (CNY)"),
+    "category_source": _("Category set by"), "predicted_category": _("Suggested category"),
+    "prediction_confidence": _("Confidence of the suggestion"),
+    "callback_days": _("Callback within (days)"), "escalation_count": _("Escalations"),
+    "reopen_count": _("Times reopened"), "at_risk_from": _("At risk from"),
+    "next_due_at": _("Next due"), "next_warn_at": _("Next warning"), "is_open": _("Open"),
+    "paused_at": _("Paused at"), "repeat_of_id": _("Repeat of"),
+    "duplicate_of_id": _("Duplicate of"), "resolution_kind": _("Kind of resolution"),
+    "resolution_approved_by_id": _("Resolution approved by"),
+    "resolution_approved_at": _("Resolution approved at"), "callback_at": _("Callback at"),
+    "callback_reached": _("Customer reached"), "callback_comment": _("Callback comment"),
+    "calendar": _("Working calendar"), "categories": _("Categories"),
+    "created_on": _("Created at"), "created_by_fk": _("Created by"),
 }
 USER_FIELDS = {"assignee_id", "operator_id", "lead_id", "resolution_approved_by_id",
                "created_by_fk"}
-VALUE_LABELS = {**VOCABULARIES, "level": LEVELS, "job": JOB_NAMES}
+CATEGORY_SOURCES = {"person": _("A person"), "suggested": _("The text model (unconfirmed)"),
+                    "triage": _("Triage")}
+VALUE_LABELS = {**VOCABULARIES, "level": LEVELS, "job": JOB_NAMES, "language": LANGUAGES,
+                "resolution_kind": RESOLUTION_KINDS, "category_source": CATEGORY_SOURCES,
+                "predicted_category": CATEGORIES, "categories": CATEGORIES,
+                "kind": CUSTOMER_KINDS}
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 SHOW_VIEWS = {"complaint": "ComplaintView.show", "customer": "CustomerView.show"}
 
@@ -96,8 +122,11 @@ class AuditWords:
                 return office_time(datetime.fromisoformat(value))
             except ValueError:
                 return value
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value) or "—"
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            labels = VALUE_LABELS.get(field, {})
+            return ", ".join(str(labels.get(v, v)) for v in value) or "—"
+        if isinstance(value, (list, dict)):  # structured settings: shown as data
+            return Markup("<code>{}</code>").format(json.dumps(value, ensure_ascii=False))
         return str(value)
 
     def fields(self, fields: str) -> str:
@@ -108,14 +137,21 @@ class AuditWords:
         for field, change in (changes or {}).items():
             label = str(FIELD_LABELS.get(field, field.replace("_", " ")))
             if isinstance(change, dict):
-                before = ", ".join(change.get("removed", [])) or "—"
-                after = ", ".join(change.get("added", [])) or "—"
-                out.append(Change(label, gettext("removed: %(names)s", names=before),
-                                  gettext("added: %(names)s", names=after)))
+                out.append(Change(label, _names(field, gettext("removed: %(names)s"),
+                                                change.get("removed", [])),
+                                  _names(field, gettext("added: %(names)s"),
+                                         change.get("added", []))))
             else:
                 out.append(Change(label, self.value(field, change[0]),
                                   self.value(field, change[1])))
         return out
+
+
+def _names(field: str, sentence: str, names: list[str]) -> Markup:
+    """Permissions are FAB's identifiers (`can read on Complaint`), shown as code."""
+    text = ", ".join(names) or "—"
+    shown = Markup("<code>{}</code>").format(text) if field == "permissions" and names else text
+    return Markup(escape(sentence)) % {"names": shown}
 
 
 def office_time(value) -> str:
