@@ -106,3 +106,39 @@ def test_no_page_changes_or_deletes_a_record(client, session, rows):
         resp = client.post(path, data={"actor_name": "x"})
         assert resp.status_code in (404, 405), (path, resp.status_code)
     assert session.execute(select(AuditRecord).where(AuditRecord.id == audit_id)).scalar_one()
+
+
+def test_a_serving_role_set_up_as_documented_cannot_change_them(session, rows, backend,
+                                                                database_uri):
+    """The README's recipe: a login role that owns nothing, granted the usual rights."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL roles")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    role = "pd_app_" + make_url(database_uri).database[-8:]
+    with session.get_bind().begin() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        connection.execute(text(
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'))
+        connection.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+        connection.execute(text(
+            f'REVOKE UPDATE, DELETE, TRUNCATE ON audit_record, access_log FROM "{role}"'))
+    engine = create_engine(make_url(database_uri).set(username=role, password=None))
+    try:
+        with engine.begin() as connection:  # it still writes both, and reads them
+            connection.execute(text(
+                "INSERT INTO access_log (at, actor_name, action, customer_id, fields, reason) "
+                "VALUES (now(), 'app', 'export', 1, 'name', 'check')"))
+            assert connection.execute(text("SELECT count(*) FROM audit_record")).scalar() >= 1
+        for sql in ("UPDATE audit_record SET actor_name = 'x'", "DELETE FROM access_log",
+                    "TRUNCATE audit_record"):
+            with pytest.raises(DBAPIError) as error:
+                with engine.begin() as connection:
+                    connection.execute(text(sql))
+            assert "permission denied" in str(error.value)
+    finally:
+        engine.dispose()
+        with session.get_bind().begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
