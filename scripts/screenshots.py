@@ -50,6 +50,8 @@ def pages(session):
         ("policy-grading", "editor", "/policy/grading"),
         ("alerts", "lead", "/openalertview/list/"),
         ("complaint-auditor", "auditor", f"/complaintview/show/{busy.id}"),
+        ("audit-trail", "auditor", "/audit/trail"),
+        ("access-log", "auditor", "/audit/access"),
     ]
 
 

@@ -120,6 +120,22 @@ def test_pages_show_words_filter_and_export(client, session, history, user):
     assert "callback requested" in text and "Revealed" in text and "Phone" in text
 
 
+def test_every_kind_of_value_is_shown_in_words(client, session, customer_id):
+    """Lists of codes, structured settings, ids of people and teams, times, yes/no."""
+    from app.models import KnowledgeArticle, Team
+
+    team = session.execute(select(Team).where(Team.name == "Logistics Delivery")).scalar_one()
+    team.calendar = {"workdays": [1, 2, 3]}
+    session.add(KnowledgeArticle(title="Cold parcels", body="Keep cold.",
+                                 categories=["delay", "damage"]))
+    session.commit()
+    login(client, "auditor")
+    page = client.get("/audit/trail")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Delay" in html and "Damage" in html and "<code>" in html
+
+
 def test_pages_in_chinese(client, history):
     login(client, "auditor")
     client.get("/lang/zh")

@@ -38,7 +38,7 @@ FIELD_LABELS = {
     **LABELS, "customer_id": _("Customer"), "team_id": _("Team"), "assignee_id": _("Assignee"),
     "operator_id": _("Receiving operator"), "outlet_id": _("Outlet"), "lead_id": _("Lead"),
     "username": _("User name"), "first_name": _("First name"), "last_name": _("Last name"),
-    "password": _("Password"), "roles": _("Roles"), "groups": _("Groups"),
+    "password": _("Password"), "roles": _("Roles"), "groups": _("Groups"), "user": _("Users"),
     "permissions": _("Permissions"), "interval_seconds": _("Every (seconds)"),
     "enabled": _("Enabled"), "job": _("Job"), "subject": _("Subject"), "body": _("Text"),
     "key": _("Key"), "url": _("URL"), "secret": _("Signing secret"), "title": _("Title"),
@@ -113,7 +113,7 @@ class AuditWords:
             return self._by_id.get(value) or gettext("a former user")
         if field == "team_id" and isinstance(value, int):
             return self._teams.get(value, str(value))
-        if field in VALUE_LABELS and value in VALUE_LABELS[field]:
+        if isinstance(value, (str, int)) and value in VALUE_LABELS.get(field, ()):
             return str(VALUE_LABELS[field][value])
         if isinstance(value, str) and ISO_TIME.match(value):
             try:

@@ -36,7 +36,8 @@ ENTITIES = {
 }
 ENTITY_NAMES = tuple(ENTITIES.values())
 # many-to-many collections recorded as the names added and removed
-COLLECTIONS = {"user": ("roles", "groups"), "role": ("permissions",), "team": ("members",)}
+COLLECTIONS = {"user": ("roles", "groups"), "role": ("permissions", "user"),
+               "team": ("members",)}
 # bookkeeping that changes on its own (a sign-in, any save) and says nothing about a change
 IGNORED = {"updated_at", "changed_on", "changed_by_fk", "last_login", "login_count",
            "fail_login_count"}
