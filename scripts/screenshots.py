@@ -50,7 +50,7 @@ def pages(session):
         ("policy-grading", "editor", "/policy/grading"),
         ("alerts", "lead", "/openalertview/list/"),
         ("complaint-auditor", "auditor", f"/complaintview/show/{busy.id}"),
-        ("audit-trail", "auditor", "/audit/trail"),
+        ("audit-trail", "auditor", "/audit/trail?page_size=6"),
         ("access-log", "auditor", "/audit/access"),
     ]
 

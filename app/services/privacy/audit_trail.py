@@ -84,7 +84,7 @@ def _created(entity: str, obj) -> dict:
     changes = {}
     for attr in _columns(obj):
         value = state.dict.get(attr.key)  # what was written; server defaults are not loaded
-        if value is not None:
+        if value is not None and attr.key != "id":  # the record names the id already
             changes[attr.key] = [None, _recorded(entity, attr.key, value)]
     for key in COLLECTIONS.get(entity, ()):
         added = state.attrs[key].history.added or []
