@@ -39,6 +39,9 @@ def create_app(overrides: dict | None = None) -> Flask:
                           "postgresql+psycopg://user:password@host:5432/database") from None
     with app.app_context():
         configure_engine(db.engine, busy_timeout_seconds=app.config["SQLITE_BUSY_TIMEOUT"])
+    from app.audit import install as install_audit_trail
+
+    install_audit_trail()
     init_forgery_protection(app)
     # render_as_batch lets Alembic alter tables on SQLite too.
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

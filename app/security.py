@@ -27,7 +27,7 @@ MODEL_VIEW_METHODS = {
     "api_create": "write", "api_update": "write", "api_delete": "delete",
     "add": "write", "edit": "write", "delete": "delete", "action": "write",
     "action_post": "write", "act": "write", "queue": "read", "customers": "read", "evidence": "read",
-    "bulk": "write",
+    "bulk": "write", "trail": "read", "access_log": "read",
     # list actions (@action) are checked under their function's name unless mapped here
     "claim_selected": "write", "acknowledge": "write", "resolve": "write",
 }
@@ -61,7 +61,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
     AUDITOR: {
         "Complaint": {READ}, "Customer": {READ}, "Team": {READ}, "Outlet": {READ},
         "RuleSet": {READ, SIMULATE}, "Alert": {READ}, "JobRun": {READ}, "Report": {READ},
-        **KNOWLEDGE_READ,
+        "Audit": {READ}, **KNOWLEDGE_READ,
     },
 }
 # Menu entries each role sees, by menu name.
@@ -73,12 +73,13 @@ MONITORING_MENUS = {"Monitoring", "Open alerts", "All alerts", "Job runs"}
 PERFORMANCE_MENUS = {"Performance"} | {f"performance-{page}" for page in
                                        ("dashboard", "assessment", "analysis")}
 KNOWLEDGE_MENUS = {"Knowledge", "Knowledge base", "Text model"}
+AUDIT_MENUS = {"Audit", "Audit trail", "Access log"}
 MENUS = {
     POLICY_EDITOR: WORK_MENUS | POLICY_MENUS | KNOWLEDGE_MENUS,
     TEAM_LEAD: WORK_MENUS | POLICY_MENUS | MONITORING_MENUS | PERFORMANCE_MENUS | KNOWLEDGE_MENUS,
     AGENT: WORK_MENUS | POLICY_MENUS | PERFORMANCE_MENUS | KNOWLEDGE_MENUS,
     AUDITOR: ((WORK_MENUS - {"New complaint"}) | POLICY_MENUS | MONITORING_MENUS
-              | PERFORMANCE_MENUS | KNOWLEDGE_MENUS),
+              | PERFORMANCE_MENUS | KNOWLEDGE_MENUS | AUDIT_MENUS),
 }
 # What every signed-in user may do to their own account.
 SELF_SERVICE = [

@@ -53,6 +53,8 @@ def pages(session):
         ("customer", "agent", f"/customerview/show/{busy.customer_id}"),
         ("customer-revealed", "agent", f"/customerview/show/{busy.customer_id}", "reveal"),
         ("policy-sla", "editor", "/policy/sla"),
+        ("audit-trail", "auditor", "/audit/trail?page_size=6"),
+        ("access-log", "auditor", "/audit/access"),
     ]
 
 

@@ -48,8 +48,9 @@ def allowed_words(session) -> set[str]:
         add(" ".join(row))  # the office's own mail texts
     for row in session.execute(select(ReplyTemplate.title, ReplyTemplate.body)):
         add(" ".join(row))  # and its replies, in either language
-    for name in session.execute(select(Team.name)).scalars():
+    for name, description in session.execute(select(Team.name, Team.description)):
         add(name)
+        add(description)  # the office's own words, shown as they were in the audit trail
     for rules in session.execute(select(RuleSetVersion.rules)).scalars():
         for rule in rules:  # rule names and the keywords they look for are the office's data
             add(rule.get("name"))

@@ -3,6 +3,7 @@
 from flask_appbuilder.api.manager import SwaggerView
 
 from app.api.alerts import AlertApi
+from app.api.audit import AuditApi
 from app.api.complaints import ComplaintApi
 from app.api.customers import CustomerApi
 from app.api.intelligence import IntelligenceApi
@@ -16,7 +17,7 @@ from app.api.teams import TeamApi
 
 def register_apis(appbuilder) -> None:
     for api in (ComplaintApi, CustomerApi, OutletApi, TeamApi, RuleSetApi, QueueApi, AlertApi,
-                ReportApi, IntelligenceApi):
+                ReportApi, IntelligenceApi, AuditApi):
         appbuilder.add_api(api)
     # FAB's own OpenAPI views are off (FAB_ADD_OPENAPI_VIEWS): ours completes the spec
     appbuilder.add_api(ParcelDeskOpenApi)

@@ -224,6 +224,46 @@ OPERATIONS = {
     ("delete", "/api/v1/rulesets/{kind}/draft"): answer("200", {
         "type": "object", "properties": {"discarded": {"type": "boolean"}}}),
 }
+AUDIT_QUERY = [
+    {"in": "query", "name": "actor", "schema": {"type": "string", "maxLength": 256}},
+    {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
+    {"in": "query", "name": "to", "schema": {"type": "string", "format": "date"}},
+    {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
+    {"in": "query", "name": "page_size", "schema": {"type": "integer", "minimum": 1,
+                                                     "maximum": 500}},
+    {"in": "query", "name": "format", "schema": {"type": "string", "enum": ["json", "csv"]}},
+]
+AUDIT_RECORD = {"type": "object", "properties": {
+    "id": ID, "at": WHEN, "actor": TEXT, "actor_id": {"type": "integer", "nullable": True},
+    "address": {"type": "string", "nullable": True}, "entity": TEXT, "entity_id": TEXT,
+    "action": {"type": "string", "enum": ["create", "update", "delete"]},
+    "changes": {"type": "object", "description": "field -> [before, after], or for a "
+                "collection {added: [...], removed: [...]}; personal data masked"}}}
+ACCESS_RECORD = {"type": "object", "properties": {
+    "id": ID, "at": WHEN, "actor": TEXT, "actor_id": {"type": "integer", "nullable": True},
+    "address": {"type": "string", "nullable": True}, "action": TEXT, "customer": ID,
+    "fields": {"type": "array", "items": TEXT}, "reason": TEXT}}
+
+
+def _listing(schema: dict, text: str) -> dict:
+    return {"200": {"description": text, "content": {
+        "application/json": {"schema": result(many(schema), count={"type": "integer"},
+                                              page={"type": "integer"})},
+        "text/csv": {"schema": TEXT}}}}
+
+
+OPERATIONS[("get", "/api/v1/audit/")] = {
+    "parameters": [{"in": "query", "name": "entity", "schema": {"type": "string"}},
+                   {"in": "query", "name": "entity_id", "schema": {"type": "string",
+                                                                   "maxLength": 64}},
+                   *AUDIT_QUERY],
+    "responses": _listing(AUDIT_RECORD, "Audit records, newest first (or a CSV file)")}
+OPERATIONS[("get", "/api/v1/audit/access/")] = {
+    "parameters": [{"in": "query", "name": "customer", "schema": ID},
+                   {"in": "query", "name": "action", "schema": {
+                       "type": "string", "enum": ["reveal", "export", "erase"]}},
+                   *AUDIT_QUERY],
+    "responses": _listing(ACCESS_RECORD, "Access records, newest first (or a CSV file)")}
 PATH_PARAMETERS = {
     "pk": ID, "role_id": ID, "number": ID,
     "kind": {"type": "string", "enum": list(KINDS)},

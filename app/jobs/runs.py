@@ -5,6 +5,7 @@ import traceback
 
 from flask import current_app
 
+from app.audit import acting_as
 from app.extensions import db
 from app.models import JobRun
 from app.timeutil import utcnow
@@ -61,7 +62,8 @@ def run_job(name: str, holder: str | None = None, now=None) -> JobRun:
     session.commit()
     run_id = run.id
     try:
-        result = job_function(name)(session, now or utcnow())
+        with acting_as(f"job:{name}"):  # its changes are the job's in the audit trail
+            result = job_function(name)(session, now or utcnow())
     except Exception as exc:  # noqa: BLE001 - recorded, alerted, and the next run goes on
         session.rollback()
         log.exception("job %s failed", name)

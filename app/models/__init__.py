@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 
 from app.models.access_log import AccessLog
+from app.models.audit import AuditRecord
 from app.models.complaint import (
     Attachment,
     Complaint,
@@ -32,6 +33,7 @@ from app.models.team import Team, team_member
 
 __all__ = [
     "AccessLog",
+    "AuditRecord",
     "ReplyTemplate",
     "Alert",
     "EscalationMark",

@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _
 
 from app.reference.regions import region_name
 from app.services.privacy.masking import mask_name, mask_text
+from app.views.audit import TITLES as AUDIT_TITLES
+from app.views.audit import AuditView
 from app.views.complaints import ComplaintView
 from app.views.customers import CustomerComplaintsView, CustomerView, may_reveal
 from app.views.intelligence import KnowledgeArticleView, TextModelView
@@ -76,3 +78,10 @@ def register_views(appbuilder) -> None:
         appbuilder.add_link(f"policy-{kind}", href=f"/policy/{kind}", label=title,
                             icon="fa-sliders", category="Policy", category_label=_("Policy"),
                             category_icon="fa-gavel", baseview=PolicyView)
+    appbuilder.add_view_no_menu(AuditView)
+    for name, endpoint, icon in (("Audit trail", "/audit/trail", "fa-history"),
+                                 ("Access log", "/audit/access", "fa-eye")):
+        key = "trail" if endpoint.endswith("trail") else "access_log"
+        appbuilder.add_link(name, href=endpoint, label=AUDIT_TITLES[key], icon=icon,
+                            category="Audit", category_label=_("Audit"),
+                            category_icon="fa-shield", baseview=AuditView)
