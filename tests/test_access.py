@@ -376,3 +376,20 @@ def test_publish_comments_and_file_names_are_refused_when_too_long(client, sessi
     r = client.post(f"/api/v1/complaints/{c.id}/attachments", headers=as_user("agent"),
                     data={"file": (io.BytesIO(b"%PDF"), "n" * 300 + ".pdf"), "version": 1})
     assert r.status_code == 400 and "255" in r.get_json()["message"]
+
+
+def test_testing_rules_on_another_teams_complaint_finds_no_such_complaint(client, session,
+                                                                          as_user, customer_id):
+    claims = new_complaint(session, customer_id, "damage")
+    own = new_complaint(session, customer_id, "delay")
+    lead = as_user("lead")  # leads Logistics Delivery, may test rules
+    hidden = client.post("/api/v1/rulesets/routing/test", headers=lead,
+                         json={"complaint": claims.id})
+    assert hidden.status_code == 404
+    assert str(claims.id) in hidden.get_json()["message"]
+    assert claims.number not in hidden.get_data(as_text=True)
+    seen = client.post("/api/v1/rulesets/routing/test", headers=lead, json={"complaint": own.id})
+    assert seen.status_code == 200 and seen.get_json()["team"] == "Logistics Delivery"
+    auditor = client.post("/api/v1/rulesets/routing/test", headers=as_user("auditor"),
+                          json={"complaint": claims.id})
+    assert auditor.status_code == 200

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from app.api.base import current_user_id
 from app.api.complaints import json_body
 from app.api.errors import domain_errors
+from app.api.visibility import current_actor
 from app.extensions import db
 from app.policy import store
 from app.policy.catalog import KINDS, export_metadata
@@ -178,7 +179,8 @@ class RuleSetApi(BaseApi):
         # the facts and trace quote the description: phone and ID numbers masked
         return self.response(200, **mask_nested(try_rules(
             db.session, kind, rules=body.get("rules"), parameters=body.get("parameters"),
-            complaint_id=body.get("complaint"), fields=body.get("fields"))))
+            complaint_id=body.get("complaint"), fields=body.get("fields"),
+            viewer=current_actor())))
 
     @expose("/<kind>/rollback", methods=["POST"])
     @protect()

@@ -78,14 +78,15 @@ def _stored_intake_facts(session: Session, complaint: Complaint) -> dict:
 
 
 def try_rules(session: Session, kind: str, *, rules=None, parameters=None, complaint_id=None,
-             fields=None, now=None) -> dict:
+             fields=None, viewer=None, now=None) -> dict:
+    """`viewer` (an access.Actor): a complaint it may not see does not exist for it."""
     now = now or utcnow()
     store.check_kind(kind)
     candidate = (store.compile_draft(session, kind, rules, parameters) if rules is not None
                  else store.compiled(session, kind))
     if complaint_id is None and fields is None:
         raise v.InvalidInput(gettext("give a complaint id or the complaint's fields"), field="complaint")
-    complaint = get_complaint(session, complaint_id) if complaint_id is not None else None
+    complaint = get_complaint(session, complaint_id, viewer) if complaint_id is not None else None
 
     if kind in INTAKE_KINDS:
         facts = (_stored_intake_facts(session, complaint) if complaint
