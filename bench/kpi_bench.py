@@ -1,6 +1,8 @@
 """KPI figures for one year over 1,000,000 complaints (goal < 1 s), on SQLite and, with
 --postgres, on a throw-away PostgreSQL cluster; against a bare COUNT(*) over the same
-rows in the same run. Seeded SQLite files are cached in /tmp/parceldesk-bench.
+rows in the same run. Seeded SQLite files are cached in /tmp/parceldesk-bench (one per
+migration head); `--postgres=URL` uses a database of a running server instead of a
+throw-away cluster, seeded on the first run and reused by the next.
 """
 
 import os
@@ -34,6 +36,7 @@ def run(uri):
     from app.timeutil import to_office, utcnow
 
     app = seeded_app(f"kpi-year-{N}", N, 365, uri=uri)
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     with app.app_context():
         now = utcnow()
         today = to_office(now).date()
@@ -73,7 +76,11 @@ def run(uri):
 
 
 def main():
-    if "--postgres" in sys.argv:
+    url = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--postgres=")), None)
+    if url:  # a database kept between runs (seeded by the first)
+        print("PostgreSQL:")
+        run(url)
+    elif "--postgres" in sys.argv:
         from sqlalchemy import create_engine, text
 
         from tests.postgres import ThrowawayCluster, find_bin_dir
