@@ -29,6 +29,11 @@ def seeded_app(name: str, complaints: int, days: int, uri: str | None = None):
         app = create_app({**config, "SQLALCHEMY_DATABASE_URI": uri})
         if not _has_complaints(app):
             _seed(app, complaints, days)
+        else:  # kept from an earlier run: bring its schema up to this tree's
+            from flask_migrate import upgrade
+
+            with app.app_context():
+                upgrade(directory=app.extensions["migrate"].directory)
         return app
     if not path.exists():
         partial = path.with_name(path.name + ".seeding")
