@@ -22,22 +22,27 @@ class MonthlyReport(Model):
 
 class KpiDaily(Model):
     """The daily roll-up of the KPI sums per office day, team and assignee (0: none), as
-    of `computed_at`, with 0.1-hour histograms of first-response and handling times for
-    the 90th percentiles. Kept by the `kpi_rollup` job; read for long periods."""
+    of `computed_at`, with histograms of first-response and handling times in the figures'
+    steps (flat lists [step, count, ...]) for the 90th percentiles. Base rows have an
+    empty `dimension`; the others split the same complaints by one more dimension
+    (`category`, `channel`, `region`, `outlet`, `level`) whose value is `value` ('' when
+    not recorded). Kept by the `kpi_rollup` job; read for long periods."""
 
     __tablename__ = "kpi_daily"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[str] = mapped_column(String(10))
+    dimension: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    value: Mapped[str] = mapped_column(String(60), default="", server_default="")
     team_id: Mapped[int] = mapped_column(Integer, default=0)
     assignee_id: Mapped[int] = mapped_column(Integer, default=0)
     sums: Mapped[list] = mapped_column(JSON, default=list)  # in kpis.SUM_NAMES order
-    fr_hist: Mapped[dict] = mapped_column(JSON, default=dict)
-    h_hist: Mapped[dict] = mapped_column(JSON, default=dict)
+    fr_hist: Mapped[list] = mapped_column(JSON, default=list)
+    h_hist: Mapped[list] = mapped_column(JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("day", "team_id", "assignee_id",
-                                       name="uq_kpi_daily_day_team_assignee"),)
+    __table_args__ = (UniqueConstraint("day", "dimension", "value", "team_id", "assignee_id",
+                                       name="uq_kpi_daily_day_dimension_team_assignee"),)
 
 
 class KpiRollupDay(Model):

@@ -21,7 +21,7 @@ from app.policy.catalog import KPI_TARGETS
 from app.reference.regions import region_name
 from app.services.access import Actor
 from app.services.errors import Forbidden, InvalidInput, NotFound
-from app.services.reporting.sql import hours_between, office_bucket
+from app.services.reporting.sql import hours_between, office_bucket, time_step
 from app.timeutil import office_zone
 
 KPI_NAMES = (
@@ -309,19 +309,22 @@ def kpis_from_sums(row: dict) -> dict:
 
 
 def _p90(session, dialect, where, key, subset, start_col, end_col) -> dict:
-    """Nearest-rank 90th percentile of end - start (hours) per key: the value at rank
-    ceil(0.9 n) in ascending order."""
-    hours = hours_between(dialect, start_col, end_col).label("h")
-    ranked = (select((key if key is not None else literal_column("0")).label("k"), hours,
-                     func.row_number().over(partition_by=key, order_by=hours).label("rn"),
+    """Nearest-rank 90th percentile of end - start per key: the value at rank ceil(0.9 n)
+    in ascending order, in hours at the top of its step (`time_step`: 0.1 h up to 2 h,
+    0.5 h up to 24 h, 1 h above), the precision the daily roll-up keeps. The step is
+    monotonic, so this is the step of the exact percentile."""
+    step = time_step(dialect, hours_between(dialect, start_col, end_col)).label("h")
+    ranked = (select((key if key is not None else literal_column("0")).label("k"), step,
+                     func.row_number().over(partition_by=key, order_by=step).label("rn"),
                      func.count().over(partition_by=key).label("n"))
               .where(where, subset).subquery())
     rows = session.execute(select(ranked.c.k, ranked.c.h)
                            .where(ranked.c.rn == (ranked.c.n * 9 + 9) // 10)).all()
-    return {k: round(float(h), 2) for k, h in rows}
+    return {k: round(max(int(h), 0) / 10, 2) for k, h in rows}
 
 
-ROLLUP_GROUPS = (None, "team", "agent", "day", "week", "month")
+ROLLUP_GROUPS = (None, "team", "agent", "day", "week", "month", "category", "channel",
+                 "region", "outlet", "level")
 TOTAL = "__total__"  # the key of the whole period's figures when asked `with_total`
 
 

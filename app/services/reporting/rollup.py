@@ -1,18 +1,22 @@
 """The daily roll-up behind long periods: per office day, team and assignee, the sums the
-figures are made of and 0.1-hour histograms of first-response and handling times.
+figures are made of and histograms of first-response and handling times in the figures'
+steps (`sql.time_step`); the same again split by each of `DIMENSIONS`, so that grouping by
+category, channel, region, outlet or level reads it too.
 
 A year over a million complaints is a million-row scan (about 30 s on SQLite); from the
-roll-up it is a few thousand rows. The `kpi_rollup` job recomputes the recent days (and
-any day not covered yet) as of its run; older days keep the values of their last run.
-Days the roll-up does not cover yet (today, at least) are counted from the complaints.
-The 90th percentiles from the roll-up are the top of their step: 0.1 h up to 2 h, 0.5 h
-up to 24 h, 1 h above.
+roll-up it is a few thousand rows (tens of thousands split by region). The `kpi_rollup`
+job recomputes the recent days (and any day not covered yet) as of its run; older days
+keep the values of their last run. Days the roll-up does not cover yet (today, at least)
+are counted from the complaints. The 90th percentiles are the top of their step in both
+computations, so the roll-up gives the same figures as the complaints do.
 """
 
-from collections import Counter, defaultdict
+import json
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+import numpy as np
+from sqlalchemy import Text, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, KpiDaily, KpiRollupDay
@@ -21,6 +25,10 @@ from app.services.reporting.sql import hours_between, office_bucket, time_step
 from app.timeutil import to_office
 
 RECENT_DAYS = 60  # recomputed on every run; complaints older than that rarely change
+# the groupings with a split of their own, and the complaint column each is
+DIMENSIONS = {"category": "category", "channel": "channel", "region": "region",
+              "outlet": "outlet_id", "level": "level"}
+WHOLE_NUMBERS = {"outlet", "level"}
 
 
 def covered_days(session: Session, period: kpis.Period) -> set[str]:
@@ -29,34 +37,51 @@ def covered_days(session: Session, period: kpis.Period) -> set[str]:
         KpiRollupDay.day <= period.end.isoformat())).scalars())
 
 
-def _raw_parts(session: Session, condition, period: kpis.Period, now: datetime) -> dict:
-    """{(day, team, assignee): {"sums", "fr", "h"}} counted from the complaints."""
+def _stored(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _raw_parts(session: Session, condition, period: kpis.Period, now: datetime,
+               dimension: str = "") -> dict:
+    """{(day, team, assignee, value): {"sums", "fr", "h"}} counted from the complaints;
+    `value` is that of `dimension` as stored ('' without a dimension)."""
     dialect = session.get_bind().dialect.name
     day = office_bucket(dialect, Complaint.received_at, "day", period.bounds()[0].utcoffset())
     team = func.coalesce(Complaint.team_id, 0)
     assignee = func.coalesce(Complaint.assignee_id, 0)
-    keys = (day.label("d"), team.label("t"), assignee.label("a"))
+    keys = [day.label("d"), team.label("t"), assignee.label("a")]
+    if dimension:
+        keys.append(getattr(Complaint, DIMENSIONS[dimension]).label("v"))
     parts: dict = defaultdict(lambda: {"sums": {}, "fr": {}, "h": {}})
+
+    def part(row):
+        return parts[(str(row[0]), row[1], row[2], _stored(row[3]) if dimension else "")]
+
     for row in session.execute(select(*keys, *kpis._sums(dialect, now)).where(condition)
-                               .group_by(day, team, assignee)).mappings():
-        parts[(str(row["d"]), row["t"], row["a"])]["sums"] = {
+                               .group_by(*keys)).mappings():
+        part(list(row.values()))["sums"] = {
             n: float(row[n] or 0) if n.endswith("_sum") else int(row[n] or 0)
             for n in kpis.SUM_NAMES}
     s = kpis.subsets(now)
     for name, subset, end in (("fr", s["responded"], Complaint.first_responded_at),
                               ("h", s["handled"], Complaint.resolved_at)):
         bucket = time_step(dialect, hours_between(dialect, Complaint.received_at, end))
-        rows = session.execute(select(*keys, bucket.label("b"), func.count())
-                               .where(condition, subset)
-                               .group_by(day, team, assignee, bucket)).all()
-        for d, t, a, b, n in rows:
-            parts[(str(d), t, a)][name][str(max(int(b), 0))] = n
+        for row in session.execute(select(*keys, bucket.label("b"), func.count())
+                                   .where(condition, subset).group_by(*keys, bucket)):
+            histogram = part(row)[name]
+            step = max(int(row[-2]), 0)
+            histogram[step] = histogram.get(step, 0) + row[-1]
     return parts
+
+
+def _flat(histogram: dict) -> list:
+    """{step: count} -> [step, count, ...], the stored form (quick to decode and merge)."""
+    return [x for step in sorted(histogram) for x in (step, histogram[step])]
 
 
 def refresh(session: Session, now: datetime, recent_days: int = RECENT_DAYS) -> dict:
     """The `kpi_rollup` job: recompute the days up to yesterday (office time) that are
-    recent or not covered yet."""
+    recent or not covered yet, without and with each dimension."""
     yesterday = to_office(now).date() - timedelta(days=1)
     earliest = session.execute(select(func.min(Complaint.received_at))).scalar()
     if earliest is None or to_office(earliest).date() > yesterday:
@@ -72,22 +97,33 @@ def refresh(session: Session, now: datetime, recent_days: int = RECENT_DAYS) -> 
         return {"evaluated": 0, "days": 0}
     period = kpis.Period(start, yesterday)
     first, after = period.bounds()
-    parts = _raw_parts(session, and_(Complaint.received_at >= first,
-                                     Complaint.received_at < after), period, now)
+    received = and_(Complaint.received_at >= first, Complaint.received_at < after)
     session.execute(delete(KpiDaily).where(KpiDaily.day >= start.isoformat()))
     session.execute(delete(KpiRollupDay).where(KpiRollupDay.day >= start.isoformat()))
-    # sums as a list in SUM_NAMES order: a year is thousands of rows to decode
-    session.add_all(KpiDaily(day=d, team_id=t, assignee_id=a, h_hist=p["h"], fr_hist=p["fr"],
-                             sums=[p["sums"].get(n, 0) for n in kpis.SUM_NAMES], computed_at=now)
-                    for (d, t, a), p in parts.items() if d <= yesterday.isoformat())
+    evaluated = rows = 0
+    for dimension in ("", *DIMENSIONS):
+        parts = _raw_parts(session, received, period, now, dimension)
+        # sums as a list in SUM_NAMES order: a year is thousands of rows to decode
+        session.add_all(KpiDaily(day=d, dimension=dimension, value=v, team_id=t,
+                                 assignee_id=a, h_hist=_flat(p["h"]), fr_hist=_flat(p["fr"]),
+                                 sums=[p["sums"].get(n, 0) for n in kpis.SUM_NAMES],
+                                 computed_at=now)
+                        for (d, t, a, v), p in parts.items() if d <= yesterday.isoformat())
+        session.flush()
+        rows += len(parts)
+        if not dimension:
+            evaluated = sum(p["sums"].get("received", 0) for p in parts.values())
     session.add_all(KpiRollupDay(day=(start + timedelta(days=i)).isoformat(), computed_at=now)
                     for i in range(period.days))
     session.commit()
-    return {"evaluated": sum(p["sums"].get("received", 0) for p in parts.values()),
-            "days": period.days, "rows": len(parts)}
+    return {"evaluated": evaluated, "days": period.days, "rows": rows}
 
 
-def _group_of(group, d: str, team: int, assignee: int):
+def _group_of(group, d: str, team: int, assignee: int, value: str):
+    if group in DIMENSIONS:
+        if value == "":
+            return None
+        return int(value) if group in WHOLE_NUMBERS else value
     if group == "team":
         return team or None
     if group == "agent":
@@ -102,19 +138,6 @@ def _group_of(group, d: str, team: int, assignee: int):
     return 0
 
 
-def _p90(histogram: dict):
-    histogram = {int(b): n for b, n in histogram.items()}
-    n = sum(histogram.values())
-    if not n:
-        return None
-    rank, seen = (9 * n + 9) // 10, 0
-    for bucket in sorted(histogram):
-        seen += histogram[bucket]
-        if seen >= rank:
-            return round(bucket / 10, 2)
-    return None
-
-
 def _runs(days: list[date]) -> list[tuple[date, date]]:
     runs = []
     for day in sorted(days):
@@ -125,27 +148,62 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def compute(session: Session, scope, period: kpis.Period, now: datetime, covered: set[str],
-            group, with_total=False) -> dict:
-    """kpis.compute over the roll-up for the covered days, the complaints for the others."""
-    width = len(kpis.SUM_NAMES)
-    totals: dict = defaultdict(lambda: {"sums": [0] * width, "fr": Counter(), "h": Counter()})
+def _p90s(groups: int, owners: list, flats: list) -> list:
+    """The nearest-rank 90th percentile (hours, top of its step) of each group's merged
+    histograms: `flats` are [step, count, ...] lists, `owners` the group of each."""
+    lengths = np.fromiter((len(f) // 2 for f in flats), dtype=np.int64, count=len(flats))
+    pairs = np.fromiter((x for f in flats for x in f), dtype=np.int64,
+                        count=int(lengths.sum()) * 2).reshape(-1, 2)
+    owner = np.repeat(np.asarray(owners, dtype=np.int64), lengths)
+    out = [None] * groups
+    if not len(pairs):
+        return out
+    stride = int(pairs[:, 0].max()) + 1
+    keys = owner * stride + pairs[:, 0]
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], pairs[order, 1]
+    per_group = np.bincount(owner, weights=pairs[:, 1], minlength=groups).astype(np.int64)
+    before = np.concatenate(([0], np.cumsum(per_group)[:-1]))
+    rank = (9 * per_group + 9) // 10
+    at = np.searchsorted(np.cumsum(counts), before + rank, side="left")
+    for g in np.flatnonzero(per_group):
+        out[g] = round(int(keys[at[g]] % stride) / 10, 2)
+    return out
 
-    def add(key, sums: list, fr: dict, h: dict):
-        for k in ((key, kpis.TOTAL) if with_total else (key,)):
-            bucket = totals[k]
-            bucket["sums"] = [a + b for a, b in zip(bucket["sums"], sums, strict=True)]
-            bucket["fr"].update(fr)  # keys stay strings here; converted once at the end
-            bucket["h"].update(h)
 
-    query = select(KpiDaily.day, KpiDaily.team_id, KpiDaily.assignee_id, KpiDaily.sums,
-                   KpiDaily.fr_hist, KpiDaily.h_hist).where(KpiDaily.day.in_(sorted(covered)))
+def _rows(session: Session, scope, covered: set[str], dimension: str):
+    """The roll-up's rows for the covered days within `scope`, JSON decoded in one go."""
+    query = select(KpiDaily.day, KpiDaily.team_id, KpiDaily.assignee_id, KpiDaily.value,
+                   cast(KpiDaily.sums, Text), cast(KpiDaily.fr_hist, Text),
+                   cast(KpiDaily.h_hist, Text)).where(KpiDaily.day.in_(sorted(covered)),
+                                                      KpiDaily.dimension == dimension)
     if scope.teams is not None:
         query = query.where(KpiDaily.team_id.in_(scope.teams or [-1]))
     if scope.assignee is not None:
         query = query.where(KpiDaily.assignee_id == scope.assignee)
-    for d, t, a, sums, fr, h in session.execute(query):
-        add(_group_of(group, d, t, a), sums, fr, h)
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    decoded = [json.loads("[" + ",".join(row[i] for row in rows) + "]") for i in (4, 5, 6)]
+    return [(*row[:4], *values) for row, *values in zip(rows, *decoded, strict=True)]
+
+
+def compute(session: Session, scope, period: kpis.Period, now: datetime, covered: set[str],
+            group, with_total=False) -> dict:
+    """kpis.compute over the roll-up for the covered days, the complaints for the others."""
+    dimension = group if group in DIMENSIONS else ""
+    index: dict = {}  # group key -> row of the merged arrays
+    owners, sums, fr, h = [], [], [], []
+
+    def add(key, part_sums: list, part_fr: list, part_h: list):
+        for k in ((key, kpis.TOTAL) if with_total else (key,)):
+            owners.append(index.setdefault(k, len(index)))
+            sums.append(part_sums)
+            fr.append(part_fr)
+            h.append(part_h)
+
+    for d, t, a, v, part_sums, part_fr, part_h in _rows(session, scope, covered, dimension):
+        add(_group_of(group, d, t, a, v), part_sums, part_fr, part_h)
     missing = [period.start + timedelta(days=i) for i in range(period.days)
                if (period.start + timedelta(days=i)).isoformat() not in covered]
     if missing:
@@ -153,15 +211,19 @@ def compute(session: Session, scope, period: kpis.Period, now: datetime, covered
         for start, end in _runs(missing):
             first, after = kpis.Period(start, end).bounds()
             ranges.append(and_(Complaint.received_at >= first, Complaint.received_at < after))
-        for (d, t, a), part in _raw_parts(session, and_(scope, or_(*ranges)), period,
-                                          now).items():
-            add(_group_of(group, d, t, a), [part["sums"].get(n, 0) for n in kpis.SUM_NAMES],
-                part["fr"], part["h"])
+        for (d, t, a, v), part in _raw_parts(session, and_(scope, or_(*ranges)), period, now,
+                                             dimension).items():
+            add(_group_of(group, d, t, a, v), [part["sums"].get(n, 0) for n in kpis.SUM_NAMES],
+                _flat(part["fr"]), _flat(part["h"]))
+    if not owners:
+        return {}
+    merged = np.zeros((len(index), len(kpis.SUM_NAMES)))
+    np.add.at(merged, np.asarray(owners), np.asarray(sums, dtype=float))
+    p90_fr, p90_h = _p90s(len(index), owners, fr), _p90s(len(index), owners, h)
     out = {}
-    for key, bucket in totals.items():
-        sums = dict(zip(kpis.SUM_NAMES, bucket["sums"], strict=True))
-        if not sums["received"]:
+    for key, i in index.items():
+        row = dict(zip(kpis.SUM_NAMES, merged[i].tolist(), strict=True))
+        if not row["received"]:
             continue
-        out[key] = kpis.kpis_from_sums({**sums, "p90_fr": _p90(bucket["fr"]),
-                                        "p90_h": _p90(bucket["h"])})
+        out[key] = kpis.kpis_from_sums({**row, "p90_fr": p90_fr[i], "p90_h": p90_h[i]})
     return out
