@@ -1,7 +1,7 @@
 """KPI roll-up split by category, channel, region, outlet and level; histograms in steps
 
 Revision ID: c5a9d3e1f7b2
-Revises: b7e1c4d2a9f0
+Revises: d4f6a8c0e2b1
 Create Date: 2026-11-23 20:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5a9d3e1f7b2'
-down_revision = 'b7e1c4d2a9f0'
+down_revision = 'd4f6a8c0e2b1'
 branch_labels = None
 depends_on = None
 
