@@ -88,9 +88,9 @@ def _leaf(rng, teams):
     if roll < 0.7:
         return {"name": rng.choice(("first_response_breached", "resolution_breached")),
                 "operator": rng.choice(("is_true", "is_false"))}
-    if roll < 0.76:  # unpredictable: checked at every pass
+    if roll < 0.85:  # unpredictable: checked at every pass
         return {"name": "customer_open_complaints", "operator": "greater_than",
-                "value": rng.randint(0, 3)}
+                "value": rng.randint(1, 15)}
     return rng.choice((
         {"name": "category", "operator": "is_one_of",
          "value": rng.sample(["delay", "damage", "loss", "pickup"], 2)},
@@ -139,6 +139,21 @@ def written(session) -> dict:
     notices = sorted(session.execute(select(Notification.recipient, Notification.body)).all())
     return {"events": [tuple(r) for r in events], "marks": [tuple(r) for r in marks],
             "states": [tuple(r) for r in states], "notifications": [tuple(r) for r in notices]}
+
+
+def _edges(c) -> dict:
+    """variable -> (value -> the moment the variable has that value) for one complaint."""
+    def at(start, sign, unit):
+        return lambda v: None if start is None or unit is None else start + sign * v * unit
+
+    span = (c.resolution_due_at - c.received_at) if c.resolution_due_at else None
+    return {
+        "hours_open": at(c.received_at, 1, timedelta(hours=1)),
+        "hours_since_last_update": at(c.updated_at, 1, timedelta(hours=1)),
+        "minutes_to_first_response_due": at(c.first_response_due_at, -1, timedelta(minutes=1)),
+        "minutes_to_resolution_due": at(c.resolution_due_at, -1, timedelta(minutes=1)),
+        "percent_of_resolution_time_used": at(c.received_at, 1, span / 100 if span else None),
+    }
 
 
 class World:
@@ -199,19 +214,12 @@ class World:
         found = []
         for c in session.execute(select(Complaint).where(Complaint.is_open)).scalars():
             found += [t for t in (c.first_response_due_at, c.resolution_due_at) if t]
-            span = (c.resolution_due_at - c.received_at) if c.resolution_due_at else None
-            edges = {
-                "hours_open": lambda v: c.received_at + timedelta(hours=v),
-                "hours_since_last_update": lambda v: c.updated_at + timedelta(hours=v),
-                "minutes_to_first_response_due": lambda v: c.first_response_due_at
-                - timedelta(minutes=v),
-                "minutes_to_resolution_due": lambda v: c.resolution_due_at
-                - timedelta(minutes=v),
-                "percent_of_resolution_time_used": lambda v: c.received_at + span * v / 100
-                if span else None,
-            }
+            edges = _edges(c)
             for name, edge in edges.items():
-                found += [edge(v) for v in constants.get(name, ()) if edge(v) is not None]
+                half = CLOCK_LEAVES[name][3] and 0.5 * 10 ** -CLOCK_LEAVES[name][3]
+                # the rounded value turns half a unit either side of the constant
+                found += [edge(v + d) for v in constants.get(name, ()) for d in (-half, 0, half)
+                          if edge(v + d) is not None]
         return found
 
 
@@ -258,10 +266,9 @@ def test_sweep_by_next_check_acts_as_the_full_sweep(app, twin, monkeypatch):
             acted += results[0]["actions"]
             # the next moment: a random step, or exactly onto an edge (or a microsecond on)
             # the next moment: a random step, or onto an edge, exactly or just after it
-            # (within the rounding of hours, 36 s, and of minutes, 6 s)
             edges = [t for t in full.run(full.thresholds, rules) if t > now]
             if edges and rng.random() < 0.5:
-                now = rng.choice(edges) + timedelta(seconds=rng.choice((0, 1e-6, 3, 18, 36)))
+                now = rng.choice(edges) + timedelta(seconds=rng.choice((0, 1e-6, 0.3)))
             else:
                 now += timedelta(seconds=rng.choice((1, 59, 600, 3600, 5 * 3600)))
     assert acted > 20  # the scenarios did make the rules act

@@ -18,10 +18,8 @@ rule editor warns about it (app/policy/conflicts.py).
 import math
 from datetime import datetime, timedelta
 
+from app.policy.catalog import CHECKED_EVERY_PASS as UNPREDICTABLE
 from app.policy.engine import CompiledRuleSet
-
-# Changes with the customer's other complaints, which the sweep cannot foresee.
-UNPREDICTABLE = frozenset({"customer_open_complaints"})
 
 NEXT_PASS = timedelta(microseconds=1)  # the moment just after this pass: the next one
 EARLY = timedelta(milliseconds=1)  # margin for float error in a computed crossing time
