@@ -13,6 +13,7 @@ from app.models.complaint import (
 )
 from app.models.customer import Customer
 from app.models.intelligence import KnowledgeArticle, TextModel
+from app.models.next_check import swept  # noqa: F401 - registers the hooks
 from app.models.outlet import Outlet
 from app.models.policy import (
     Alert,

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
@@ -16,6 +16,9 @@ from app.models.choices import (
 )
 from app.models.types import UTCDateTime
 from app.timeutil import utcnow
+
+# "Check at the next pass": earlier than any pass (a complaint new or changed since).
+AT_NEXT_PASS = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Complaint(Model):
@@ -71,6 +74,9 @@ class Complaint(Model):
     next_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_open: Mapped[bool] = mapped_column(default=True, server_default="1")
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the escalation sweep must look at it again (app/models/next_check.py); NULL:
+    # not swept (closed, resolved, paused) or nothing can fire until it changes.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=AT_NEXT_PASS)
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
     root_cause: Mapped[str | None] = mapped_column(String(20))
     resolution_kind: Mapped[str | None] = mapped_column(String(20))
@@ -120,6 +126,7 @@ class Complaint(Model):
         Index("ix_complaint_queue_team", "team_id", "is_open", "assignee_id", "next_due_at"),
         Index("ix_complaint_queue_assignee", "assignee_id", "is_open", "next_due_at"),
         Index("ix_complaint_queue_due", "is_open", "next_due_at"),
+        Index("ix_complaint_next_check", "is_open", "next_check_at", "id"),
         Index("ix_complaint_customer_waybill", "customer_id", "waybill_no"),
         # the KPI figures of a period scan complaints received in it, per team
         Index("ix_complaint_team_received", "team_id", "received_at"),

@@ -22,6 +22,9 @@ class RuleSetVersion(Model):
     comment: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # (escalation) when the sweep had looked at every open complaint under this version,
+    # so that each one's next check follows these rules; until then a pass looks at all
+    checks_derived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     author = relationship(User)
 

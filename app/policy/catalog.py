@@ -36,6 +36,10 @@ from app.reference.regions import DEFAULT_REGION_GROUPS, REGION_LABELS
 
 KINDS = ("grading", "routing", "sla", "escalation", "warning")
 FIRST_MATCH = {"grading", "routing", "sla"}  # the others collect every matching rule
+# Escalation variables that change without their complaint changing (another complaint
+# of the customer opens or closes): the sweep cannot foresee when, so a rule reading one
+# makes it check every open complaint at every pass (app/services/next_check.py).
+CHECKED_EVERY_PASS = frozenset({"customer_open_complaints"})
 # What the editor shows for a code; rules store the code.
 OPTION_LABELS = {code: label for labels in (*VOCABULARIES.values(), SEVERITIES)
                  for code, label in labels.items()} | REGION_LABELS

@@ -2,7 +2,9 @@
 never be true. Sound but not complete: what it reports is certain; it may miss cases.
 """
 
-from app.policy.catalog import FIRST_MATCH
+from flask_babel import gettext
+
+from app.policy.catalog import CHECKED_EVERY_PASS, FIRST_MATCH, variable_spec
 from app.policy.describe import condition_text
 
 
@@ -76,6 +78,8 @@ def find_conflicts(kind: str, rules: list) -> list[dict]:
             warnings.append({"rule": rule.get("name"), "path": f"rules[{i}].conditions",
                              "kind": "never_true",
                              "message": f"this rule can never match: {reason}"})
+    if kind == "escalation":
+        warnings += _checked_every_pass(enabled)
     if kind not in FIRST_MATCH:
         return warnings
     for pos, (i, rule) in enumerate(enabled):
@@ -93,4 +97,32 @@ def find_conflicts(kind: str, rules: list) -> list[dict]:
                     "message": f"this rule can never match: the earlier rule "
                                f"'{earlier.get('name')}' (#{j + 1}) {what}, and it wins first"})
                 break
+    return warnings
+
+
+def _names(node):
+    if isinstance(node, dict):
+        for key in ("all", "any"):
+            if isinstance(node.get(key), list):
+                for child in node[key]:
+                    yield from _names(child)
+                return
+        yield node.get("name")
+
+
+def _checked_every_pass(enabled) -> list[dict]:
+    """A rule reading what the sweep cannot foresee makes it look at every open complaint
+    at every pass, instead of only at those whose next check has come."""
+    labels = {name: var.label for name, var in variable_spec("escalation").items()}
+    warnings = []
+    for i, rule in enabled:
+        read = sorted({n for n in _names(rule.get("conditions")) if n in CHECKED_EVERY_PASS})
+        if read:
+            warnings.append({
+                "rule": rule.get("name"), "path": f"rules[{i}].conditions",
+                "kind": "checked_every_pass",
+                "message": gettext(
+                    "the sweep cannot foresee when %(variables)s changes: while this rule is "
+                    "enabled, every open complaint is checked at every pass (slower with many "
+                    "open complaints)", variables=", ".join(str(labels[n]) for n in read))})
     return warnings

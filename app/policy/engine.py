@@ -33,6 +33,7 @@ class CompiledRule:
     actions: list
     guard: tuple | None = None  # (variable, frozenset of values, position in `all`)
     indexed_check: object = None  # the check without the guard, for indexed evaluation
+    conditions: dict | None = None  # as written (the sweep reads its time thresholds)
 
 
 @dataclass
@@ -183,7 +184,8 @@ def compile_rules(kind: str, version: int, rules: list, parameters=None) -> Comp
         compiled.append(CompiledRule(
             name=rule["name"], enabled=rule.get("enabled", True),
             check=_compile_node(conditions, variables, f"rules[{i}].conditions", groups),
-            actions=rule["actions"], guard=_guard(conditions, variables)))
+            actions=rule["actions"], guard=_guard(conditions, variables),
+            conditions=conditions))
     counts = {}
     for rule in compiled:
         if rule.guard:
