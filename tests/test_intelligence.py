@@ -381,6 +381,37 @@ def test_hotspot_terms_rise_this_week(client, as_user, session, customer_id):
                       headers=as_user("lead")).status_code == 400
 
 
+def test_rising_terms_on_the_analysis_page_within_the_viewers_scope(client, session,
+                                                                    customer_id):
+    from tests.test_pages import login
+
+    now = datetime.now(UTC)
+    for i in range(3):
+        add(session, customer_id, "delay", f"暴雨 flooding {i}",
+            received=now - timedelta(days=1, hours=i))
+    session.commit()
+    login(client, "admin")
+    page = client.get("/performance/analysis").get_data(as_text=True)
+    rising = page[page.index('id="rising-terms"'):]
+    assert "暴雨" in rising and "flooding" in rising and "Rising terms" in page
+    flask_babel.refresh()
+    client.get("/lang/zh", follow_redirects=True)
+    flask_babel.refresh()
+    page = client.get("/performance/analysis").get_data(as_text=True)
+    assert "上升词" in page and "暴雨" in page[page.index('id="rising-terms"'):]
+    flask_babel.refresh()
+    client.get("/lang/en", follow_redirects=True)
+    flask_babel.refresh()
+    # the week ending with a period long past: nothing rises
+    page = client.get("/performance/analysis?from=2026-01-01&to=2026-01-31").get_data(True)
+    assert "flooding" not in page and "No term is rising this week." in page
+    # a lead sees the terms of the teams they lead only (these complaints have no team)
+    lead = client.application.test_client()
+    login(lead, "lead")
+    page = lead.get("/performance/analysis").get_data(as_text=True)
+    assert 'id="rising-terms"' in page and "flooding" not in page
+
+
 def test_cli_and_weekly_job_train(app, labelled, session):
     from app.jobs.runs import run_job
 
