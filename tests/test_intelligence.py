@@ -235,23 +235,25 @@ def test_knowledge_base_crud_and_permissions(client, session, as_user):
 
     login(client, "lead")
     resp = client.post("/knowledgearticleview/add", data={
-        "title": "Broken goods: how to claim", "language": "en", "categories": ["damage"],
-        "tags": "broken, claim", "body": "Ask for photos of the box and the goods."},
+        "title_en": "Broken goods: how to claim", "categories": ["damage"],
+        "tags": "broken, claim", "body_en": "Ask for photos of the box and the goods."},
         follow_redirects=True)
     assert resp.status_code == 200
     article = session.query(KnowledgeArticle).one()
-    assert article.categories == ["damage"] and article.language == "en"
+    assert article.categories == ["damage"] and article.title_zh is None
     edited = client.post(f"/knowledgearticleview/edit/{article.id}", data={
-        "title": "Broken goods: claims", "language": "en", "categories": ["damage", "loss"],
-        "tags": "broken", "body": "Ask for photos."}, follow_redirects=True)
+        "title_en": "Broken goods: claims", "categories": ["damage", "loss"],
+        "tags": "broken", "body_en": "Ask for photos.", "title_zh": "破损理赔",
+        "body_zh": "请客户提供照片。"}, follow_redirects=True)
     assert edited.status_code == 200
     session.expire_all()
-    assert session.get(KnowledgeArticle, article.id).categories == ["damage", "loss"]
+    stored = session.get(KnowledgeArticle, article.id)
+    assert stored.categories == ["damage", "loss"] and stored.title_zh == "破损理赔"
     # agents read, but do not write
     agent = client.application.test_client()
     login(agent, "agent")
     assert "Broken goods: claims" in agent.get("/knowledgearticleview/list/").get_data(True)
-    agent.post("/knowledgearticleview/add", data={"title": "x", "language": "en", "body": "y"})
+    agent.post("/knowledgearticleview/add", data={"title_en": "x", "body_en": "y"})
     agent.post(f"/knowledgearticleview/delete/{article.id}")
     session.expire_all()
     assert session.query(KnowledgeArticle).count() == 1
@@ -262,6 +264,46 @@ def test_knowledge_base_crud_and_permissions(client, session, as_user):
     client.post(f"/knowledgearticleview/delete/{article.id}", follow_redirects=True)
     session.expire_all()
     assert session.query(KnowledgeArticle).count() == 0
+
+
+@pytest.mark.parametrize("form, field, message", [
+    ({"tags": "x"}, "title_zh", "Give the title in Chinese, in English or in both."),
+    ({"title_zh": "破损理赔"}, "body_zh", "Write the text for this title."),
+    ({"title_en": "Claims", "body_en": "Photos.", "body_zh": "请提供照片。"}, "body_zh",
+     "Give this text a title in the same language."),
+])
+def test_an_article_needs_a_title_and_its_text_in_one_language(client, session, form, field,
+                                                                message):
+    from tests.test_pages import login
+
+    login(client, "lead")
+    page = client.post("/knowledgearticleview/add", data={"categories": ["damage"], **form},
+                       follow_redirects=True).get_data(as_text=True)
+    assert message in page
+    assert session.query(KnowledgeArticle).count() == 0
+
+
+def test_articles_are_suggested_in_the_users_language_else_the_other(client, session, as_user):
+    session.add_all([
+        KnowledgeArticle(title_zh="破损理赔须知", body_zh="破损的箱子和物品请拍照。",
+                         title_en="Broken goods: photos first",
+                         body_en="Photos of the broken box and goods.", categories=["damage"],
+                         tags="破损, broken"),
+        KnowledgeArticle(title_zh="丢件核查", body_zh="包裹丢了：先查签收记录，再调监控。",
+                         categories=["loss"], tags="丢失, lost parcel"),
+    ])
+    session.commit()
+
+    def titles(text, language=""):
+        flask_babel.refresh()
+        return [a["title"] for a in client.post(
+            f"/api/v1/intelligence/suggest{language}", headers=as_user("agent"),
+            json={"description": text}).get_json()["articles"]]
+
+    assert titles("the box is broken, 箱子破损")[0] == "Broken goods: photos first"
+    assert titles("the box is broken, 箱子破损", "?_l_=zh")[0] == "破损理赔须知"
+    # written in Chinese only: English readers get the Chinese title
+    assert titles("lost parcel 包裹丢了")[0] == "丢件核查"
 
 
 def test_reply_templates_are_suggested_by_category(client, session, customer_id):
@@ -337,6 +379,37 @@ def test_hotspot_terms_rise_this_week(client, as_user, session, customer_id):
     assert terms["暴雨"]["region"] == "Zhejiang"
     assert client.get("/api/v1/intelligence/hotspots?category=weather",
                       headers=as_user("lead")).status_code == 400
+
+
+def test_rising_terms_on_the_analysis_page_within_the_viewers_scope(client, session,
+                                                                    customer_id):
+    from tests.test_pages import login
+
+    now = datetime.now(UTC)
+    for i in range(3):
+        add(session, customer_id, "delay", f"暴雨 flooding {i}",
+            received=now - timedelta(days=1, hours=i))
+    session.commit()
+    login(client, "admin")
+    page = client.get("/performance/analysis").get_data(as_text=True)
+    rising = page[page.index('id="rising-terms"'):]
+    assert "暴雨" in rising and "flooding" in rising and "Rising terms" in page
+    flask_babel.refresh()
+    client.get("/lang/zh", follow_redirects=True)
+    flask_babel.refresh()
+    page = client.get("/performance/analysis").get_data(as_text=True)
+    assert "上升词" in page and "暴雨" in page[page.index('id="rising-terms"'):]
+    flask_babel.refresh()
+    client.get("/lang/en", follow_redirects=True)
+    flask_babel.refresh()
+    # the week ending with a period long past: nothing rises
+    page = client.get("/performance/analysis?from=2026-01-01&to=2026-01-31").get_data(True)
+    assert "flooding" not in page and "No term is rising this week." in page
+    # a lead sees the terms of the teams they lead only (these complaints have no team)
+    lead = client.application.test_client()
+    login(lead, "lead")
+    page = lead.get("/performance/analysis").get_data(as_text=True)
+    assert 'id="rising-terms"' in page and "flooding" not in page
 
 
 def test_cli_and_weekly_job_train(app, labelled, session):

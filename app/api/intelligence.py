@@ -14,6 +14,7 @@ from app.models.choices import CATEGORIES
 from app.services import validation as v
 from app.services.errors import InvalidInput
 from app.timeutil import utcnow
+from app.views.intelligence import page_language
 
 TRAIN = "can_train"
 
@@ -36,7 +37,7 @@ class IntelligenceApi(BaseApi):
         v.no_unknown(p, body, {"description"})
         description = v.text(p, body, "description", required=True, max_len=10000)
         p.raise_if_any(gettext("No suggestion; please correct"))
-        return self.response(200, **suggest(db.session, description))
+        return self.response(200, **suggest(db.session, description, page_language()))
 
     @expose("/train", methods=["POST"])
     @protect()

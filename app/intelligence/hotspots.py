@@ -37,11 +37,14 @@ def terms(text: str) -> set[str]:
 
 
 def rising_terms(session: Session, now: datetime, *, region: str | None = None,
-                 category: str | None = None, limit: int = 5) -> list[dict]:
-    """Per (region, category): the `limit` fastest-rising terms of the week ending `now`."""
+                 category: str | None = None, where=None, limit: int = 5) -> list[dict]:
+    """Per (region, category): the `limit` fastest-rising terms of the week ending `now`,
+    among the complaints `where` (an SQL condition, e.g. a report's scope) selects."""
     query = select(Complaint.region, Complaint.category, Complaint.received_at,
                    Complaint.description).where(Complaint.received_at >= now - 5 * WEEK,
                                                 Complaint.received_at < now)
+    if where is not None:
+        query = query.where(where)
     if region:
         query = query.where(Complaint.region == region)
     if category:

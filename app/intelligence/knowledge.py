@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.intelligence.text import vectorizer
 from app.models import KnowledgeArticle, ReplyTemplate
+from app.models.intelligence import searchable_text, title_in
 
 CATEGORY_BONUS = 0.15
 MIN_SCORE = 0.08
@@ -21,7 +22,7 @@ _lock = threading.Lock()
 
 
 def _article_text(a) -> str:
-    return f"{a.title}\n{a.tags or ''}\n{a.body}"
+    return searchable_text(a)
 
 
 def _articles_index(session: Session, space, space_key):
@@ -32,8 +33,9 @@ def _articles_index(session: Session, space, space_key):
         if key in _cache:
             return _cache[key]
     articles = list(session.execute(
-        select(KnowledgeArticle.id, KnowledgeArticle.title, KnowledgeArticle.body,
-               KnowledgeArticle.tags, KnowledgeArticle.categories)
+        select(KnowledgeArticle.id, KnowledgeArticle.title_zh, KnowledgeArticle.title_en,
+               KnowledgeArticle.body_zh, KnowledgeArticle.body_en, KnowledgeArticle.tags,
+               KnowledgeArticle.categories)
         .order_by(KnowledgeArticle.id)).all())
     if not articles:
         built = ([], None, space)
@@ -49,8 +51,10 @@ def _articles_index(session: Session, space, space_key):
 
 
 def related_articles(session: Session, text: str, *, space=None, space_key=None,
-                     query=None, categories=(), limit: int = 3) -> list[dict]:
-    """`space`: the model's vectorizer (with `query` already transformed), or None."""
+                     query=None, categories=(), language: str | None = None,
+                     limit: int = 3) -> list[dict]:
+    """`space`: the model's vectorizer (with `query` already transformed), or None.
+    Titles come in `language` ("zh" or "en") where the article has it, else the other."""
     articles, matrix, space = _articles_index(session, space, space_key)
     if not articles:
         return []
@@ -62,7 +66,8 @@ def related_articles(session: Session, text: str, *, space=None, space_key=None,
     for article, score in zip(articles, scores, strict=True):
         score = float(score) + (CATEGORY_BONUS if wanted & set(article.categories or ()) else 0)
         if score >= MIN_SCORE:
-            ranked.append({"id": article.id, "title": article.title, "score": round(score, 3)})
+            ranked.append({"id": article.id, "title": title_in(article, language),
+                           "score": round(score, 3)})
     ranked.sort(key=lambda a: -a["score"])
     return ranked[:limit]
 

@@ -76,15 +76,17 @@ def similar_cases(session: Session, prediction: Prediction, *, exclude=None, lim
     return most_similar(index, prediction.query, limit=limit, exclude=exclude)
 
 
-def articles_for(session: Session, text: str, prediction: Prediction, categories=()) -> list:
+def articles_for(session: Session, text: str, prediction: Prediction, categories=(),
+                 language: str | None = None) -> list:
     model = prediction.model
     return related_articles(
         session, text, space=model.fitted.vectorizer if model else None,
         space_key=model.key if model else None, query=prediction.query,
-        categories=categories)
+        categories=categories, language=language)
 
 
-def suggest(session: Session, description: str) -> dict:
+def suggest(session: Session, description: str, language: str | None = None) -> dict:
+    """`language` ("zh" or "en"): the one articles' titles are given in, where they can be."""
     prediction = predict(session, description)
     guessed = prediction.category["value"] if prediction.category else None
     return {
@@ -94,11 +96,11 @@ def suggest(session: Session, description: str) -> dict:
                      "resolution_text": mask_text(case["resolution_text"])}
                     for case in similar_cases(session, prediction)],
         "articles": articles_for(session, description, prediction,
-                                 categories=[guessed] if guessed else ()),
+                                 categories=[guessed] if guessed else (), language=language),
     }
 
 
-def for_complaint(session: Session, complaint) -> dict:
+def for_complaint(session: Session, complaint, language: str | None = None) -> dict:
     """What the complaint page suggests: similar resolved cases, articles, templates."""
     from app.intelligence.knowledge import reply_templates
 
@@ -106,8 +108,8 @@ def for_complaint(session: Session, complaint) -> dict:
     return {
         "similar": similar_cases(session, prediction, exclude=complaint.id),
         "articles": articles_for(session, complaint.description, prediction,
-                                 categories=[complaint.category]),
-        "templates": reply_templates(session, complaint.category),
+                                 categories=[complaint.category], language=language),
+        "templates": reply_templates(session, complaint.category, language),
         "prediction": prediction.category,
     }
 

@@ -1,7 +1,10 @@
 """One text space for classifying and comparing complaints: character n-grams.
 
-Character 1-3-grams need no word segmenter, read Chinese and English alike and survive
+Character 1-4-grams need no word segmenter, read Chinese and English alike and survive
 typos; digits are folded so that waybill numbers and dates do not become features.
+N-grams across word boundaries ("char", not "char_wb") measured better on the evaluation
+set and train faster: with more features the linear SVM converges in fewer iterations
+(bench/RESULTS.md).
 """
 
 import re
@@ -19,7 +22,7 @@ def normalise(text: str | None) -> str:
 
 
 def vectorizer(examples: int) -> TfidfVectorizer:
-    """TF-IDF over word-bounded character 1-3-grams (rare n-grams dropped on larger sets)."""
+    """TF-IDF over character 1-4-grams (rare n-grams dropped on larger sets)."""
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, preprocessor=normalise,
+        analyzer="char", ngram_range=(1, 4), sublinear_tf=True, preprocessor=normalise,
         min_df=2 if examples >= 1000 else 1, max_features=400_000, dtype=np.float32)

@@ -39,18 +39,42 @@ class TextModel(Model):
 
 
 class KnowledgeArticle(Model):
-    """A knowledge-base article: how to handle a kind of case, in the language it is written in."""
+    """A knowledge-base article: how to handle a kind of case, in Chinese, English or both.
+
+    Shown in the reader's language when it is written in it, otherwise in the other one.
+    """
 
     __tablename__ = "knowledge_article"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(5), default="zh")
+    title_zh: Mapped[str | None] = mapped_column(String(200))
+    body_zh: Mapped[str | None] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    body_en: Mapped[str | None] = mapped_column(Text)
     categories: Mapped[list] = mapped_column(JSON, default=list)
     tags: Mapped[str | None] = mapped_column(String(300))  # comma-separated
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    def __repr__(self) -> str:
-        return self.title
+    def title_in(self, language: str | None) -> str:
+        return title_in(self, language)
 
+    def __repr__(self) -> str:
+        return self.title_zh or self.title_en or f"article {self.id}"
+
+
+# Functions rather than only methods: they also read the rows the suggestion index keeps.
+def language_for(article, language: str | None) -> str:
+    """The article's language nearest to `language` ("zh" or "en")."""
+    if language == "zh":
+        return "zh" if article.title_zh else "en"
+    return "en" if article.title_en else "zh"
+
+
+def title_in(article, language: str | None) -> str:
+    return getattr(article, f"title_{language_for(article, language)}") or ""
+
+
+def searchable_text(article) -> str:
+    """Both languages' words, so that a text in either finds the article."""
+    return "\n".join(part for part in (article.title_zh, article.title_en, article.tags,
+                                        article.body_zh, article.body_en) if part)

@@ -38,6 +38,7 @@ from app.services.validation import whole_number
 from app.views.base import DomainModelView
 from app.views.complaint_page import screening_of, transfer_targets
 from app.views.fields import choice_field, optional_datetime_field, region_field
+from app.views.intelligence import page_language
 from app.views.kpi_filter import BEHIND_FIGURE
 from app.views.registration import customer_search, register_from_form
 from app.views.workspace import ACTION_LABELS, workspace_context
@@ -57,7 +58,7 @@ REFUSED_FORM = "pd_refused_action"
 def page_suggestions(complaint) -> dict:
     """Similar resolved cases, articles and templates; a failing model never breaks the page."""
     try:
-        return for_complaint(db.session, complaint)
+        return for_complaint(db.session, complaint, page_language())
     except Exception:  # noqa: BLE001 - logged, the page shows no suggestions
         current_app.logger.exception("suggestions for complaint %s failed", complaint.id)
         return {"similar": [], "articles": [], "templates": [], "prediction": None}

@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.intelligence.hotspots import rising_terms
 from app.models import Team
+from app.models.choices import CATEGORIES
 from app.services.access import actor_for
 from app.services.errors import DomainError
 from app.services.reporting import analysis, kpis, monthly
@@ -156,8 +158,13 @@ class PerformanceView(BaseView):
     @has_access
     def analysis(self):
         actor, now, today, period, team_id, agent_id, scope = self._context()
+        # the rising terms of the week that ends with the period (or now, if sooner)
+        terms_end = min(now, period.bounds()[1])
         return self.render_template(
             "performance_analysis.html",
+            terms=rising_terms(db.session, terms_end, where=scope, limit=3)[:20],
+            terms_until=to_office(terms_end - timedelta(seconds=1)).date().isoformat(),
+            term_categories=CATEGORIES,
             hotspots=analysis.hotspots(db.session, scope, period, now),
             funnel=analysis.funnel(db.session, scope, period, now),
             causes=analysis.root_causes(db.session, scope, period),
