@@ -12,6 +12,7 @@ from app.models.complaint import (
 from app.models.customer import Customer
 from app.models.intelligence import KnowledgeArticle, TextModel
 from app.models.outlet import Outlet
+from app.models.permission_stamp import PermissionStamp
 from app.models.policy import (
     Alert,
     Decision,
@@ -30,6 +31,7 @@ from app.models.sign_in import SignInAttempt
 from app.models.team import Team, team_member
 
 __all__ = [
+    "PermissionStamp",
     "ReplyTemplate",
     "Alert",
     "EscalationMark",
