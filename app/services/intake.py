@@ -25,7 +25,7 @@ from app.services import validation as v
 from app.services.assignment import pick_assignee
 from app.services.decide import TRIAGE_TEAM, decide_intake, fallback_decision
 from app.services.facts import intake_facts
-from app.services.mail import deliver_in_background, queue_customer_mail
+from app.services.mail import deliver_in_background, queue_customer_mail, template_columns
 from app.services.numbering import reserve_numbers
 from app.services.screening import completeness, find_duplicate, is_late
 from app.services.sla import due_times, refresh_queue_keys
@@ -116,13 +116,14 @@ def _outlet(session, p, data):
     return outlet
 
 
-def current_versions(session: Session) -> tuple[dict, int | None]:
-    """The newest published rule-set versions and the text model in use, in one statement."""
-    rows = session.execute(
-        select(RuleSetVersion.kind, func.max(RuleSetVersion.version), active_model_id())
-        .group_by(RuleSetVersion.kind)).all()
-    model_id = rows[0][2] if rows else session.execute(select(active_model_id())).scalar()
-    return {kind: version for kind, version, _ in rows}, model_id
+def current_versions(session: Session) -> tuple[dict, int | None, tuple]:
+    """What registration reads that others change, in one statement: the newest published
+    rule-set versions, the text model in use and the `registered` mail template."""
+    shared = (active_model_id(), *template_columns("registered"))
+    rows = session.execute(select(RuleSetVersion.kind, func.max(RuleSetVersion.version), *shared)
+                           .group_by(RuleSetVersion.kind)).all()
+    model_id, *template = rows[0][2:] if rows else session.execute(select(*shared)).one()
+    return {row[0]: row[1] for row in rows}, model_id, tuple(template)
 
 
 def categorise(session: Session, fields: dict, model_id: int | None | bool = False) -> None:
@@ -149,7 +150,7 @@ def register_complaint(
     """
     now = now or utcnow()
     fields = parse_intake(session, data, now)
-    versions, model_id = current_versions(session)
+    versions, model_id, template = current_versions(session)
     categorise(session, fields, model_id)
     team_given = fields["team"].name if fields["team"] else None
     facts = intake_facts(session, fields, now)
@@ -157,21 +158,22 @@ def register_complaint(
     try:
         decision = decide_intake(session, facts, level_given=fields["level"],
                                  team_given=team_given, versions=versions)
-        team = team_with_members(session, decision.versions, decision.team)
+        team, figures = team_with_members(session, decision.versions, decision.team)
         if team is None:
             raise LookupError(f"the rules chose team '{decision.team}', which does not exist")
     except Exception as exc:  # noqa: BLE001 - any failure falls back, and is recorded
         log.exception("intake rules failed; falling back to triage")
         error = f"{type(exc).__name__}: {exc}"
         decision = fallback_decision(fields["level"], team_given)
-        team = (team_with_members(session, {}, decision.team)
-                or team_with_members(session, {}, TRIAGE_TEAM))
+        team, figures = team_with_members(session, {}, decision.team)
+        if team is None:
+            team, figures = team_with_members(session, {}, TRIAGE_TEAM)
 
     received = fields["received_at"]
     screening_tags = [tag for tag, flag in (
         ("anonymous", fields["anonymous"]), ("late-registration", fields["late_registration"]),
         ("duplicate", fields["duplicate_of_id"])) if flag]
-    assignee_id = pick_assignee(session, team) if team is not None else None
+    assignee_id = pick_assignee(session, team, figures) if team is not None else None
     assignee = next((m for m in team.members if m.id == assignee_id), None) if assignee_id else None
     calendar = team.calendar if team is not None else None
     missing = fields.pop("missing")
@@ -195,7 +197,7 @@ def register_complaint(
     _record_decision(session, timeline, complaint, decision, error, actor_id, now)
     _record_screening(session, timeline, complaint, missing, now)
     timeline.write(session)
-    mailed = queue_customer_mail(session, complaint, "registered")
+    mailed = queue_customer_mail(session, complaint, "registered", template=template)
     commit_keeping_state(session)
     if mailed:
         deliver_in_background()

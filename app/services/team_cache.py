@@ -7,10 +7,13 @@ process, then the team itself is loaded by id with its members in one statement.
 
 import threading
 
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, noload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.models import Team
+from app.models import Team, team_member
+from app.services.assignment import member_figures
 
 _lock = threading.Lock()
 _ids: dict[tuple, dict[str, int]] = {}
@@ -28,20 +31,31 @@ def team_ids(session: Session, versions: dict) -> dict[str, int]:
     return found
 
 
-def team_with_members(session: Session, versions: dict, name: str | None) -> Team | None:
-    """The team the rules named (None when there is none), members loaded. A team renamed
-    or added since the map was read is found by name, and the map read again."""
+def team_with_members(session: Session, versions: dict, name: str | None):
+    """The team the rules named with its members loaded, and each member's figures for
+    `assignment.pick_assignee`, in one statement; (None, {}) when there is no such team.
+    A team renamed or added since the map was read is found by name, the map read again."""
     team_id = team_ids(session, versions).get(name)
-    team = _load(session, Team.id == team_id) if team_id is not None else None
+    team, figures = _load(session, Team.id == team_id) if team_id is not None else (None, {})
     if team is None or team.name != name:
         forget()
-        team = _load(session, Team.name == name)
-    return team
+        team, figures = _load(session, Team.name == name)
+    return team, figures
 
 
-def _load(session: Session, condition) -> Team | None:
-    return session.execute(select(Team).where(condition).options(
-        joinedload(Team.members))).unique().scalar_one_or_none()
+def _load(session: Session, condition):
+    last, load = member_figures(Team.id)
+    rows = session.execute(
+        select(Team, User, last, load).select_from(Team)
+        .outerjoin(team_member, team_member.c.team_id == Team.id)
+        .outerjoin(User, User.id == team_member.c.user_id)
+        .where(condition).options(noload(Team.members))).all()  # members: set below
+    if not rows:
+        return None, {}
+    team = rows[0][0]
+    members = [row[1] for row in rows if row[1] is not None]
+    set_committed_value(team, "members", members)
+    return team, {row[1].id: (row[2], row[3]) for row in rows if row[1] is not None}
 
 
 def forget() -> None:
