@@ -1,18 +1,20 @@
 """SQL statements and CPU time of one registration (`POST /api/v1/complaints/`), in process.
 
 Goal (issue 16 §1): at most 12 statements and 8 ms of CPU per registration. Runs the app
-on a fresh SQLite database (or BENCH_DATABASE_URL, e.g. an empty PostgreSQL database),
+on a fresh SQLite database (`--postgresql`: a throw-away PostgreSQL cluster, as the tests
+use; or BENCH_DATABASE_URL, an empty database),
 signs in as the admin with a JWT, registers BENCH_REQUESTS complaints through the Flask
 test client and prints statements per request by kind and CPU ms per request.
 BENCH_PROFILE=1 adds a cProfile top list.
 
-    .venv/bin/python bench/intake_bench.py
+    .venv/bin/python bench/intake_bench.py [--postgresql]
 """
 
 import collections
 import cProfile
 import os
 import pstats
+import sys
 import tempfile
 import time
 
@@ -43,17 +45,33 @@ def make_app(uri: str):
 def main() -> None:
     import logging
 
+    logging.disable(logging.WARNING)
+    uri = os.environ.get("BENCH_DATABASE_URL") or (
+        f"sqlite:///{tempfile.mkdtemp()}/intake.db")
+    cluster = None
+    if "--postgresql" in sys.argv:
+        from tests.postgres import ThrowawayCluster, find_bin_dir
+
+        cluster = ThrowawayCluster(find_bin_dir())
+        uri = cluster.start()
+    try:
+        run(uri)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run(uri: str) -> None:
     from sqlalchemy import event
 
     from app.extensions import db
     from app.models import Customer
 
-    logging.disable(logging.WARNING)
-    uri = os.environ.get("BENCH_DATABASE_URL") or (
-        f"sqlite:///{tempfile.mkdtemp()}/intake.db")
     app = make_app(uri)
     with app.app_context():
-        customer = Customer(name="Bench Customer", kind="person", phone="13800000000")
+        # with an e-mail address: the "registered" message goes to the outbox too
+        customer = Customer(name="Bench Customer", kind="person", phone="13800000000",
+                            email="bench@example.cn")
         db.session.add(customer)
         db.session.commit()
         customer_id = customer.id
