@@ -38,6 +38,10 @@ def _install_record_factory() -> None:
 
 
 def _user_name() -> str:
+    # the name kept when the user was loaded: after a commit, reading it would reload the user
+    cached = request.environ.get("parceldesk.username") if has_request_context() else None
+    if cached:
+        return cached
     user = g.get("user")
     return getattr(user, "username", None) or "-"
 

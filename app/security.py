@@ -10,6 +10,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext
 
+from app.permission_cache import PermissionCache
 from app.services import sign_in
 from app.timeutil import utcnow
 
@@ -94,6 +95,17 @@ SELF_SERVICE = [
 ]  # reached from the user menu: no "Security" menu, which would be empty for them
 
 
+def _has_credentials() -> bool:
+    """The request signs in by token or by session cookie (it is checked later)."""
+    if not has_request_context():
+        return False
+    if request.headers.get("Authorization") or request.args.get("jwt"):
+        return True
+    from flask import session
+
+    return "_user_id" in session
+
+
 class UserView(UserDBModelView):
     """FAB's user pages, saying yes or no instead of True or False."""
 
@@ -124,6 +136,27 @@ class ParcelDeskSecurityManager(SecurityManager):
         self.authdbview = SignInPageView
         self.security_api = SignInApi
         super().__init__(appbuilder)
+        self.permission_cache = PermissionCache(self.auth_role_public)
+
+    # Permission checks from the per-process cache (app/permission_cache.py): one statement
+    # per request loads the user, roles and the cache's version; none for the grants.
+    def load_user(self, pk):
+        user = self.permission_cache.load_user(self.session, int(pk))
+        return user if user is not None and user.is_active else None
+
+    def is_item_public(self, permission_name, view_name):
+        """Asked by FAB before it knows the user: a request that carries credentials is
+        answered in `_has_view_access` (public grants included), so that its one
+        statement also loads the user."""
+        if _has_credentials():
+            return False
+        grants = self.permission_cache.request_grants(self.session)
+        return (permission_name, view_name) in grants.public
+
+    def _has_view_access(self, user, permission_name, view_name):
+        if any(role.name in self.builtin_roles for role in user.roles):
+            return super()._has_view_access(user, permission_name, view_name)
+        return self.permission_cache.allows(self.session, user, permission_name, view_name)
 
     def sign_in_name(self, typed) -> str:
         """The name attempts are counted under: the user's own name when the typed name

@@ -99,7 +99,7 @@ def test_rule_failure_still_saves_to_triage(session, customer_id, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("rule store unreachable")
 
-    monkeypatch.setattr(store, "latest_versions", explode)
+    monkeypatch.setattr(store, "compiled", explode)
     c = intake(session, customer_id, category="damage", urgency=5)
     assert c.id is not None and c.team.name == "Intake & Triage"
     assert c.resolution_due_at - c.received_at == timedelta(hours=48)  # default level 2 SLA

@@ -29,9 +29,17 @@ def _database(session: Session) -> str:
     return str(session.get_bind().url)
 
 
-def loaded_model(session: Session) -> Loaded | None:
-    model_id = session.execute(select(TextModel.id).where(TextModel.status == "active")
-                               .order_by(TextModel.id.desc()).limit(1)).scalar()
+def active_model_id():
+    """The id of the model in use, as a scalar subquery (registration reads it together
+    with the rule versions)."""
+    return (select(TextModel.id).where(TextModel.status == "active")
+            .order_by(TextModel.id.desc()).limit(1).scalar_subquery())
+
+
+def loaded_model(session: Session, model_id: int | None | bool = False) -> Loaded | None:
+    """The active model; `model_id` when the caller has read it already (False: read it)."""
+    if model_id is False:
+        model_id = session.execute(select(active_model_id())).scalar()
     if model_id is None:
         return None
     key = (_database(session), model_id)

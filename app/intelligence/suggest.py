@@ -44,9 +44,10 @@ class Prediction:
     model: object = None
 
 
-def predict(session: Session, description: str, cut: float | None = None) -> Prediction:
+def predict(session: Session, description: str, cut: float | None = None,
+            model_id: int | None | bool = False) -> Prediction:
     cut = threshold() if cut is None else cut
-    model = loaded_model(session)
+    model = loaded_model(session, model_id)
     if model is None:
         return Prediction(None, None)
     fitted = model.fitted
@@ -60,10 +61,11 @@ def predict(session: Session, description: str, cut: float | None = None) -> Pre
     return Prediction(category, urgency, query, model)
 
 
-def safe_predict(session: Session, description: str) -> Prediction:
+def safe_predict(session: Session, description: str,
+                 model_id: int | None | bool = False) -> Prediction:
     """For intake: a broken model never stops a complaint from being registered."""
     try:
-        return predict(session, description)
+        return predict(session, description, model_id=model_id)
     except Exception:  # noqa: BLE001 - logged; intake goes on without a prediction
         log.exception("category prediction failed")
         return Prediction(None, None)

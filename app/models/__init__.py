@@ -15,6 +15,7 @@ from app.models.customer import Customer
 from app.models.intelligence import KnowledgeArticle, TextModel
 from app.models.next_check import swept  # noqa: F401 - registers the hooks
 from app.models.outlet import Outlet
+from app.models.permission_stamp import PermissionStamp
 from app.models.policy import (
     Alert,
     Decision,
@@ -35,6 +36,7 @@ from app.models.team import Team, team_member
 __all__ = [
     "AccessLog",
     "AuditRecord",
+    "PermissionStamp",
     "ReplyTemplate",
     "Alert",
     "EscalationMark",

@@ -91,13 +91,20 @@ def actor_for(session: Session, user) -> Actor:
     if user is None or not getattr(user, "id", None):
         raise Forbidden(gettext("sign in first"))
     roles = {r.name for r in user.roles}
-    team_ids = set(session.execute(
-        select(team_member.c.team_id).where(team_member.c.user_id == user.id)).scalars())
-    led = set(session.execute(select(Team.id).where(Team.lead_id == user.id)).scalars())
+    # One statement: the teams the user belongs to or leads, and the two teams named below.
+    member = team_member.c.user_id.is_not(None)
+    rows = session.execute(
+        select(Team.id, Team.name, Team.lead_id, member)
+        .outerjoin(team_member, (team_member.c.team_id == Team.id)
+                   & (team_member.c.user_id == user.id))
+        .where(member | (Team.lead_id == user.id)
+               | Team.name.in_((FOLLOW_UP_TEAM, MANAGEMENT_TEAM)))).all()
+    team_ids = {row.id for row in rows if row[3]}
+    led = {row.id for row in rows if row.lead_id == user.id}
     if "Team Lead" in roles:
         led |= team_ids  # a Team Lead leads the teams they belong to
-    follow_up = follow_up_team_id(session)
-    management = session.execute(select(Team.id).where(Team.name == MANAGEMENT_TEAM)).scalar()
+    named = {row.name: row.id for row in rows}
+    follow_up, management = named.get(FOLLOW_UP_TEAM), named.get(MANAGEMENT_TEAM)
     return Actor(id=user.id, username=user.username, roles=roles, team_ids=team_ids | led,
                  lead_team_ids=led, follow_up=follow_up in team_ids,
                  manager=management is not None and management in led)

@@ -53,9 +53,11 @@ def last_param(decisions, action, param):
 
 
 def decide_intake(session: Session, facts: dict, *, level_given: int | None,
-                  team_given: str | None, trace: bool = True) -> IntakeDecision:
-    """Evaluate the newest published grading, routing and SLA sets."""
-    versions = store.latest_versions(session)
+                  team_given: str | None, trace: bool = True,
+                  versions: dict | None = None) -> IntakeDecision:
+    """Evaluate the newest published grading, routing and SLA sets (`versions`, when the
+    caller has read them)."""
+    versions = store.latest_versions(session) if versions is None else versions
     rulesets = [store.compiled(session, kind, versions) for kind in ("grading", "routing", "sla")]
     return run_intake_rules(*rulesets, facts, level_given=level_given, team_given=team_given,
                             trace=trace)

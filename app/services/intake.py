@@ -5,21 +5,31 @@ import logging
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, scoped_session
 
+from app.intelligence.models import active_model_id
 from app.intelligence.suggest import safe_predict
-from app.models import Complaint, Customer, Decision, Outlet, RuleHit, Team
+from app.models import (
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Decision,
+    Outlet,
+    RuleHit,
+    RuleSetVersion,
+    Team,
+)
 from app.models.choices import CATEGORIES, CHANNELS, IMPACTS, SERVICE_TYPES
 from app.services import validation as v
 from app.services.assignment import pick_assignee
 from app.services.decide import TRIAGE_TEAM, decide_intake, fallback_decision
 from app.services.facts import intake_facts
-from app.services.mail import deliver_in_background, queue_customer_mail
+from app.services.mail import deliver_in_background, queue_customer_mail, template_columns
 from app.services.numbering import reserve_numbers
 from app.services.screening import completeness, find_duplicate, is_late
 from app.services.sla import due_times, refresh_queue_keys
-from app.services.teams import team_by_name
+from app.services.team_cache import team_with_members
 from app.services.timeline import record_event  # noqa: F401 - re-exported for callers
 from app.timeutil import utcnow
 
@@ -106,10 +116,20 @@ def _outlet(session, p, data):
     return outlet
 
 
-def categorise(session: Session, fields: dict) -> None:
+def current_versions(session: Session) -> tuple[dict, int | None, tuple]:
+    """What registration reads that others change, in one statement: the newest published
+    rule-set versions, the text model in use and the `registered` mail template."""
+    shared = (active_model_id(), *template_columns("registered"))
+    rows = session.execute(select(RuleSetVersion.kind, func.max(RuleSetVersion.version), *shared)
+                           .group_by(RuleSetVersion.kind)).all()
+    model_id, *template = rows[0][2:] if rows else session.execute(select(*shared)).one()
+    return {row[0]: row[1] for row in rows}, model_id, tuple(template)
+
+
+def categorise(session: Session, fields: dict, model_id: int | None | bool = False) -> None:
     """The model's guess, kept for the rules; a complaint given without a category takes
     it when confident (marked suggested until a person confirms), else `other` (triage)."""
-    guess = safe_predict(session, fields["description"]).category
+    guess = safe_predict(session, fields["description"], model_id).category
     fields["predicted_category"] = guess["top"][0]["value"] if guess else None
     fields["prediction_confidence"] = guess["confidence"] if guess else None
     if fields["category"] is not None:
@@ -130,32 +150,37 @@ def register_complaint(
     """
     now = now or utcnow()
     fields = parse_intake(session, data, now)
-    categorise(session, fields)
+    versions, model_id, template = current_versions(session)
+    categorise(session, fields, model_id)
     team_given = fields["team"].name if fields["team"] else None
     facts = intake_facts(session, fields, now)
     error = None
     try:
         decision = decide_intake(session, facts, level_given=fields["level"],
-                                 team_given=team_given)
-        team = team_by_name(session, decision.team)
+                                 team_given=team_given, versions=versions)
+        team, figures = team_with_members(session, decision.versions, decision.team)
         if team is None:
             raise LookupError(f"the rules chose team '{decision.team}', which does not exist")
     except Exception as exc:  # noqa: BLE001 - any failure falls back, and is recorded
         log.exception("intake rules failed; falling back to triage")
         error = f"{type(exc).__name__}: {exc}"
         decision = fallback_decision(fields["level"], team_given)
-        team = team_by_name(session, decision.team) or team_by_name(session, TRIAGE_TEAM)
+        team, figures = team_with_members(session, {}, decision.team)
+        if team is None:
+            team, figures = team_with_members(session, {}, TRIAGE_TEAM)
 
     received = fields["received_at"]
     screening_tags = [tag for tag, flag in (
         ("anonymous", fields["anonymous"]), ("late-registration", fields["late_registration"]),
         ("duplicate", fields["duplicate_of_id"])) if flag]
-    assignee_id = pick_assignee(session, team) if team is not None else None
+    assignee_id = pick_assignee(session, team, figures) if team is not None else None
+    assignee = next((m for m in team.members if m.id == assignee_id), None) if assignee_id else None
     calendar = team.calendar if team is not None else None
     missing = fields.pop("missing")
     complaint = Complaint(
         repeat_of_id=facts["repeat_of"],
-        assignee_id=assignee_id, status="assigned" if assignee_id else "new",
+        assignee=assignee, status="assigned" if assignee_id else "new",
+        duplicates=[],  # a new complaint has none: the answer needs no query for them
         number=reserve_numbers(session, now)[0], operator_id=actor_id,
         customer=fields["customer"], team=team, level=decision.level,
         tags=decision.tags + (["priority"] if decision.priority else []) + screening_tags,
@@ -165,30 +190,68 @@ def register_complaint(
         **due_times(received, decision.sla, calendar),
     )
     refresh_queue_keys(complaint)
+    _set_unset_columns(complaint)
     session.add(complaint)
     session.flush()
-    _record_decision(session, complaint, decision, error, actor_id, now)
-    _record_screening(session, complaint, missing, now)
-    mailed = queue_customer_mail(session, complaint, "registered")
-    session.commit()
+    timeline = Timeline(complaint.id, now)
+    _record_decision(session, timeline, complaint, decision, error, actor_id, now)
+    _record_screening(session, timeline, complaint, missing, now)
+    timeline.write(session)
+    mailed = queue_customer_mail(session, complaint, "registered", template=template)
+    commit_keeping_state(session)
     if mailed:
         deliver_in_background()
     return complaint
 
 
-def _record_screening(session, complaint, missing, now):
+def _set_unset_columns(complaint: Complaint) -> None:
+    """Columns left unset (no value, no default) are NULL; said so, the ORM does not load
+    them back after the INSERT when the answer reads them."""
+    given = complaint.__dict__
+    for column in Complaint.__table__.columns:
+        if (column.key not in given and column.default is None
+                and column.server_default is None and not column.primary_key):
+            setattr(complaint, column.key, None)
+
+
+class Timeline:
+    """A registration's events, written in one statement (`record_event` writes one)."""
+
+    def __init__(self, complaint_id: int, now: datetime):
+        self.complaint_id, self.now, self.rows = complaint_id, now, []
+
+    def add(self, kind, *, complaint_id=None, actor_id=None, details=None):
+        self.rows.append({"complaint_id": complaint_id or self.complaint_id, "kind": kind,
+                          "actor_id": actor_id, "at": self.now, "details": details or {}})
+
+    def write(self, session: Session) -> None:
+        # render_nulls: one statement even when some rows have no actor
+        session.execute(insert(ComplaintEvent).execution_options(render_nulls=True), self.rows)
+
+
+def commit_keeping_state(session: Session) -> None:
+    """Commit without expiring what the session holds: the answer is built from the
+    objects as written, instead of reloading each of them."""
+    real = session() if isinstance(session, scoped_session) else session
+    keep, real.expire_on_commit = real.expire_on_commit, False
+    try:
+        real.commit()
+    finally:
+        real.expire_on_commit = keep
+
+
+def _record_screening(session, timeline, complaint, missing, now):
     """What screening found, on the timeline; a duplicate is noted on the original too."""
-    record_event(session, complaint, "screened", at=now, details={
+    timeline.add("screened", details={
         "completeness": float(complaint.completeness), "missing": missing,
         "anonymous": complaint.anonymous, "late_registration": complaint.late_registration,
         "duplicate_of": complaint.duplicate_of_id})
     if complaint.duplicate_of_id:
-        original = session.get(Complaint, complaint.duplicate_of_id)
-        record_event(session, original, "duplicate_registered", at=now,
+        timeline.add("duplicate_registered", complaint_id=complaint.duplicate_of_id,
                      details={"duplicate": complaint.id, "number": complaint.number})
 
 
-def _record_decision(session, complaint, decision, error, actor_id, now):
+def _record_decision(session, timeline, complaint, decision, error, actor_id, now):
     outcome = {
         "level": complaint.level, "team": complaint.team.name if complaint.team else None,
         "tags": complaint.tags, "assignee_id": complaint.assignee_id, **decision.inputs,
@@ -198,22 +261,23 @@ def _record_decision(session, complaint, decision, error, actor_id, now):
     session.add(Decision(complaint_id=complaint.id, at=now, stage="intake",
                          versions=decision.versions, outcome=outcome,
                          trace=decision.trace(), error=error))
-    for result in decision.outcomes:
-        for rule in result.fired:
-            session.add(RuleHit(kind=result.kind, rule=rule, version=result.version,
-                                complaint_id=complaint.id, at=now))
-    record_event(session, complaint, "registered", actor_id=actor_id, at=now,
+    hits = [{"kind": result.kind, "rule": rule, "version": result.version,
+             "complaint_id": complaint.id, "at": now}
+            for result in decision.outcomes for rule in result.fired]
+    if hits:
+        session.execute(insert(RuleHit), hits)
+    timeline.add("registered", actor_id=actor_id,
                  details={"channel": complaint.channel,
                           "received_at": complaint.received_at.isoformat()})
     if error:
-        record_event(session, complaint, "rules_failed", at=now,
+        timeline.add("rules_failed",
                      details={"error": error, "fallback_team": outcome["team"]})
-    record_event(session, complaint, "routed", actor_id=actor_id, at=now, details={
+    timeline.add("routed", actor_id=actor_id, details={
         "level": outcome["level"], "team": outcome["team"], "by": "rules" if not error else
         "fallback", "versions": decision.versions, **decision.inputs})
-    record_event(session, complaint, "sla_started", at=now, details={
+    timeline.add("sla_started", details={
         k: outcome[k] for k in ("first_response_due_at", "resolution_due_at", "callback_due_at")})
     if complaint.assignee_id:
-        record_event(session, complaint, "assigned", at=now,
+        timeline.add("assigned",
                      details={"assignee_id": complaint.assignee_id,
                               "method": complaint.team.assignment_method})

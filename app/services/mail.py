@@ -61,13 +61,24 @@ def render(text: str, values: dict) -> str:
     return string.Formatter().vformat(text, (), _Blank(values))
 
 
-def queue_customer_mail(session: Session, complaint: Complaint, key: str, **extra) -> bool:
-    """Add a message to the outbox when the customer has an address; False otherwise."""
+def template_columns(key: str) -> tuple:
+    """The template's subject and body as scalar subqueries (NULL when the office has not
+    written one), for a caller that reads them along with other things."""
+    return tuple(select(column).where(MailTemplate.key == key).scalar_subquery()
+                 for column in (MailTemplate.subject, MailTemplate.body))
+
+
+def queue_customer_mail(session: Session, complaint: Complaint, key: str, *,
+                        template: tuple | None = None, **extra) -> bool:
+    """Add a message to the outbox when the customer has an address; False otherwise.
+    `template`: (subject, body) as the caller read them with `template_columns`."""
     email = complaint.customer.email if complaint.customer else None
     if not email:
         return False
-    template = session.execute(select(MailTemplate).where(MailTemplate.key == key)).scalar()
-    subject, body = (template.subject, template.body) if template else DEFAULT_TEMPLATES[key]
+    if template is None:
+        row = session.execute(select(MailTemplate).where(MailTemplate.key == key)).scalar()
+        template = (row.subject, row.body) if row else (None, None)
+    subject, body = template if template[0] is not None else DEFAULT_TEMPLATES[key]
     fmt = "%Y-%m-%d %H:%M"
     values = {
         "number": complaint.number, "customer": complaint.customer.name,
