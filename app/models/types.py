@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from flask import current_app
+from sqlalchemy import DateTime, String, TypeDecorator
 
 from app.timeutil import as_utc
 
@@ -23,3 +24,35 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect):
         return None if value is None else as_utc(value)
+
+
+def sealed_length(length: int) -> int:
+    """Room for a sealed value of `length` characters: key id, colon, base64 of the
+    12-byte nonce, the ciphertext (four UTF-8 bytes per character at most) and the tag."""
+    return 16 + 1 + 4 * -(-(12 + 4 * length + 16) // 3)
+
+
+class Sealed(TypeDecorator):
+    """Personal data encrypted at rest (AES-GCM); Python code sees the plain text.
+
+    The keys are the app's keyring (app/services/privacy/crypto.py). `length` stays the
+    limit of the plain text for forms and schemas; the column is wide enough for the
+    sealed value. SQL cannot compare or sort such a column: use its blind index.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int):
+        super().__init__(sealed_length(length))
+        self.length = length
+
+    def process_bind_param(self, value: str | None, dialect):
+        if value is None:
+            return None
+        return current_app.extensions["pii"].seal(value)
+
+    def process_result_value(self, value: str | None, dialect):
+        if value is None:
+            return None
+        return current_app.extensions["pii"].open(value)
