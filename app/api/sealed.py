@@ -23,7 +23,8 @@ BLIND_INDEX = {
 
 class FilterSealedEqual(BaseFilter):
     name = lazy_gettext("Equal to")
-    arg_name = "eq"
+    # FAB maps an operator name to one filter class for every API: "eq" stays FAB's own
+    arg_name = "blind_eq"
 
     def apply(self, query, value):
         column, hashed = BLIND_INDEX[(self.model, self.column_name)]

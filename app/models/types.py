@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import DateTime, String, TypeDecorator
+from sqlalchemy import DateTime, String, Text, TypeDecorator
 
 from app.timeutil import as_utc
 
@@ -56,3 +56,12 @@ class Sealed(TypeDecorator):
         if value is None:
             return None
         return current_app.extensions["pii"].open(value)
+
+
+class SealedText(Sealed):
+    """A sealed text of any length (mail bodies that name the customer)."""
+
+    impl = Text
+
+    def __init__(self):
+        TypeDecorator.__init__(self)
