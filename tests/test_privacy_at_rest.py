@@ -94,6 +94,11 @@ def test_registered_customers_leave_no_plaintext_in_the_database(app, client, se
             shown["result"]["address"]) == (NAME, PHONE, EMAIL, ADDRESS)
     session.expire_all()
     assert session.get(Customer, customer_id).phone == PHONE
+    # The limits are the plain text's, whatever room the sealed form takes.
+    for field, value in (("name", "名" * 121), ("email", "a" * 120 + "@example.cn")):
+        resp = client.post("/api/v1/customers/", headers=as_user("agent"),
+                           json={"name": "王五", "kind": "person", field: value})
+        assert resp.status_code in (400, 422) and field in str(resp.get_json()), resp.get_json()
 
 
 def test_lookup_by_phone_or_email_through_the_blind_index(client, session, as_user):
@@ -134,6 +139,8 @@ def test_lookup_by_phone_or_email_through_the_blind_index(client, session, as_us
     assert client.get(f"/api/v1/customers/?q={q}", headers=headers).get_json()["count"] == 2
     q = "(order_column:name,order_direction:asc)"
     assert client.get(f"/api/v1/customers/?q={q}", headers=headers).status_code == 400
+    with pytest.raises(TypeError, match="customer.phone is sealed"):
+        select(Customer).where(Customer.phone == "13912340000")  # would find nothing
 
 
 def test_registration_search_by_last_digits_exact_name_email_or_waybill(client, session,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import DateTime, String, Text, TypeDecorator
+from sqlalchemy.sql import operators
 
 from app.timeutil import as_utc
 
@@ -42,6 +43,20 @@ class Sealed(TypeDecorator):
 
     impl = String
     cache_ok = True
+
+    class comparator_factory(String.Comparator):  # noqa: N801 - SQLAlchemy's name
+        """Comparing or sorting ciphertext would silently find nothing: refuse it (only
+        `IS NULL` / `IS NOT NULL` make sense)."""
+
+        def operate(self, op, *other, **kwargs):
+            if op in (operators.is_, operators.is_not) or (
+                    op in (operators.eq, operators.ne) and other and other[0] is None):
+                return super().operate(op, *other, **kwargs)
+            raise TypeError(f"{self.expr} is sealed: SQL cannot compare or sort it; "
+                            "use its blind index (app/services/privacy/blind_index.py)")
+
+        def reverse_operate(self, op, other, **kwargs):
+            raise TypeError(f"{self.expr} is sealed: SQL cannot compare it")
 
     def __init__(self, length: int):
         super().__init__(sealed_length(length))
