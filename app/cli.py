@@ -282,8 +282,8 @@ def pii_rotate_key(batch) -> None:
     for name, count in sorted(report.values.items()):
         click.echo(f"  {name}: {count} values re-sealed")
     click.echo(f"Key {report.key_id}: {report.rows} rows re-sealed; "
-               f"{report.changed_meanwhile} changed meanwhile (already under the new key "
-               "or to rotate again)")
+               f"{report.changed_meanwhile} changed while rotating (taken again in a "
+               "further pass; run the command again to check)")
 
 
 def register_cli(app: Flask) -> None:

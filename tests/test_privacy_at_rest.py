@@ -258,7 +258,9 @@ def test_migration_seals_existing_rows_and_drops_the_plaintext_index(app, sessio
 
 def test_development_keys_are_made_once_into_the_instance_folder(database_uri, tmp_path):
     instance = tmp_path / "dev-instance"
-    first = create_app(app_settings(database_uri, str(instance)))
+    unset = {**app_settings(database_uri, str(instance)), "PII_KEYS": None,
+             "PII_INDEX_KEY": None}
+    first = create_app(unset)
     keys_file = instance / "pii-keys.json"
     assert stat.S_IMODE(keys_file.stat().st_mode) == 0o600
     with first.app_context():
@@ -266,7 +268,7 @@ def test_development_keys_are_made_once_into_the_instance_folder(database_uri, t
         db.session.commit()
         db.engine.dispose()
     content = keys_file.read_text()
-    second = create_app(app_settings(database_uri, str(instance)))
+    second = create_app(unset)
     assert keys_file.read_text() == content  # reused, not made again
     with second.app_context():
         assert db.session.execute(select(Customer.phone)).scalar() == "13600000000"
