@@ -62,6 +62,23 @@ def secret_key(env: str) -> str:
     return secret
 
 
+MAKE_PII_KEY = "python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'"
+
+
+def pii_keys(env: str) -> tuple[str | None, str | None]:
+    """`PII_KEYS` (`id:base64key,id:base64key`, the first seals, all open) and
+    `PII_INDEX_KEY` (base64; the blind index's HMAC key, never rotated). Production refuses
+    to start without them; elsewhere, unset, one pair is generated into the instance folder."""
+    keys, index_key = os.environ.get("PII_KEYS") or None, os.environ.get("PII_INDEX_KEY") or None
+    if env == "production" and not (keys and index_key):
+        missing = " and ".join(n for n, v in (("PII_KEYS", keys), ("PII_INDEX_KEY", index_key))
+                               if not v)
+        raise ConfigError(f"{missing} not set. In production ParcelDesk refuses to start "
+                          "without the keys of the personal data (PII_KEYS=k1:<key>, "
+                          f"PII_INDEX_KEY=<key>; make a key with: {MAKE_PII_KEY}).")
+    return keys, index_key
+
+
 def database_url(url: str) -> str:
     """`postgres://` (Heroku and others) and a bare `postgresql://` mean the psycopg 3
     driver installed with ParcelDesk; SQLAlchemy would look for another one."""
@@ -74,14 +91,20 @@ def database_url(url: str) -> str:
 def load_config() -> dict:
     instance = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
     env = environment()
+    secret = secret_key(env)
+    keys, index_key = pii_keys(env)
     return {
         "ENV_NAME": env,
-        "SECRET_KEY": secret_key(env),
+        "SECRET_KEY": secret,
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'parceldesk.db'}"
         )),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # personal data at rest (app/services/privacy/crypto.py); None: the instance's keys
+        "PII_KEYS": keys,
+        "PII_INDEX_KEY": index_key,
+        "PII_ROTATE_BATCH": _int("PII_ROTATE_BATCH", 500),
         "SQLITE_BUSY_TIMEOUT": _int("SQLITE_BUSY_TIMEOUT", 30),
         "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 10),
         "HOST": os.environ.get("HOST", "127.0.0.1"),

@@ -25,6 +25,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from app.services.privacy import blind_index, crypto
+
+    crypto.init_app(app)  # the personal data's keys, before anything reads a customer
+    blind_index.keep_index()
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # An unreachable server fails in seconds instead of the system's TCP timeout.

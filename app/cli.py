@@ -258,7 +258,7 @@ def intelligence_train(min_examples) -> None:
         raise SystemExit(2)
 
 
-pii_cli = AppGroup("pii", help="Customers' personal data.")
+pii_cli = AppGroup("pii", help="Customers' personal data: keys, their rotation, retention.")
 
 
 @pii_cli.command("retention")
@@ -281,6 +281,31 @@ def pii_retention(dry_run: bool) -> None:
         return
     result = run_retention(db.session, now, days=days)
     click.echo(f"{result['actions']} customers erased (retention {days} days)")
+
+
+@pii_cli.command("rotate-key")
+@click.option("--batch", type=click.IntRange(1, 100_000), default=None,
+              help="rows per commit (default PII_ROTATE_BATCH)")
+@needs_database
+def pii_rotate_key(batch) -> None:
+    """Re-seal every personal-data value under the first key of PII_KEYS, in batches that
+    commit one by one; values under the other keys stay readable throughout."""
+    from flask import current_app
+
+    from app.services.privacy.crypto import SealError, keyring
+    from app.services.privacy.rotation import rotate
+
+    ring = keyring()
+    try:
+        report = rotate(db.engine, ring, batch or current_app.config["PII_ROTATE_BATCH"],
+                        echo=click.echo)
+    except SealError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name, count in sorted(report.values.items()):
+        click.echo(f"  {name}: {count} values re-sealed")
+    click.echo(f"Key {report.key_id}: {report.rows} rows re-sealed; "
+               f"{report.changed_meanwhile} changed while rotating (taken again in a "
+               "further pass; run the command again to check)")
 
 
 def register_cli(app: Flask) -> None:

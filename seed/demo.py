@@ -27,6 +27,7 @@ from app.policy import store
 from app.services.decide import TRIAGE_TEAM, run_intake_rules
 from app.services.facts import intake_variables
 from app.services.numbering import format_number, office_day
+from app.services.privacy.blind_index import index_columns
 from app.services.sla import due_times, refresh_queue_keys
 from app.timeutil import utcnow
 from seed import reference as ref
@@ -73,10 +74,12 @@ def _customer_rows(rng: random.Random, count: int, now: datetime) -> list[dict]:
             rng.choice(ref.GIVEN) if rng.random() < 0.5 else "")
         if company:
             name = f"{city_zh}{rng.choice(ref.GIVEN)}{rng.choice(ref.GIVEN)}{rng.choice(ref.COMPANIES)}"
+        phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+        email = f"customer{i}@example.cn" if rng.random() < 0.6 else None
         rows.append({
             "name": name, "kind": "company" if company else "person",
-            "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
-            "email": f"customer{i}@example.cn" if rng.random() < 0.6 else None,
+            "phone": phone, "email": email,
+            **index_columns(name, phone, email),  # a bulk insert: no ORM event keeps it
             "address": f"{city_zh}市{rng.choice(ref.STREETS_ZH)}{rng.randrange(1, 999)}号",
             "province": province, "city": city,
             "tier": "key" if rng.random() < (0.4 if company else 0.05) else "ordinary",

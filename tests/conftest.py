@@ -15,6 +15,10 @@ from sqlalchemy.engine import make_url
 from tests.postgres import ThrowawayCluster, find_bin_dir
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# One set of personal-data keys for every app and every process the tests start (several
+# processes on one database must share them; without them each instance makes its own).
+os.environ.setdefault("PII_KEYS", "test:dGVzdC1wZXJzb25hbC1kYXRhLWtleS0zMi1ieXRlcyE=")
+os.environ.setdefault("PII_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktb2YtMzItYnl0ZXM=")
 PASSWORD = "secret-pass"
 BACKENDS = ["sqlite", "postgresql"]
 

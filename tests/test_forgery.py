@@ -115,6 +115,8 @@ def test_session_cookie_is_samesite_lax_and_secure_in_production(client, monkeyp
 
     monkeypatch.setenv("PARCELDESK_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("PII_KEYS", "k1:" + "a" * 43 + "=")
+    monkeypatch.setenv("PII_INDEX_KEY", "b" * 43 + "=")
     settings = load_config()
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_SAMESITE"] == "Lax"
 

@@ -13,9 +13,10 @@ from sqlalchemy.engine import make_url
 
 from config import BASE_DIR, ConfigError, load_config
 
-CLEARED = ("SECRET_KEY", "DATABASE_URL", "PARCELDESK_ENV", "FLASK_ENV", "LOAD_DEMO_DATA",
-           "ADMIN_PASSWORD", "DEMO_COMPLAINTS")
+CLEARED = ("SECRET_KEY", "PII_KEYS", "PII_INDEX_KEY", "DATABASE_URL", "PARCELDESK_ENV",
+           "FLASK_ENV", "LOAD_DEMO_DATA", "ADMIN_PASSWORD", "DEMO_COMPLAINTS")
 GOOD_SECRET = "0123456789abcdef" * 4
+PII = {"PII_KEYS": "k1:" + "a" * 43 + "=", "PII_INDEX_KEY": "b" * 43 + "="}  # 32-byte keys
 UNREACHABLE = "postgres://parceldesk:hunter2-secret@127.0.0.1:1/parceldesk"
 
 
@@ -55,6 +56,8 @@ def test_production_refuses_a_short_secret_key_naming_the_minimum(tmp_path, secr
 def test_secret_key_and_demo_defaults_per_environment(settings_env):
     settings_env.setenv("PARCELDESK_ENV", "production")
     settings_env.setenv("SECRET_KEY", "y" * 32)
+    for name, value in PII.items():
+        settings_env.setenv(name, value)
     assert load_config()["LOAD_DEMO_DATA"] is False
     settings_env.setenv("LOAD_DEMO_DATA", "true")
     assert load_config()["LOAD_DEMO_DATA"] is True
@@ -129,7 +132,7 @@ def _contents(url):
 
 
 def test_production_init_creates_no_demo_data_unless_asked(tmp_path, empty_database_url):
-    env = environ(tmp_path, PARCELDESK_ENV="production", SECRET_KEY=GOOD_SECRET,
+    env = environ(tmp_path, PARCELDESK_ENV="production", SECRET_KEY=GOOD_SECRET, **PII,
                   DATABASE_URL=empty_database_url, ADMIN_PASSWORD="admin-password-123",
                   DEMO_COMPLAINTS="3")
     proc = run(["-m", "flask", "--app", "run", "init"], env)

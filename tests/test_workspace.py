@@ -6,6 +6,7 @@ from app.models import Complaint, Customer, Team
 from app.services.access import actor_for
 from app.services.intake import register_complaint
 from app.services.lifecycle import perform
+from app.services.privacy.blind_index import name_index
 from tests.test_pages import login
 
 RAW = re.compile(r"\{'|\bNone\b|\bFalse\b|\[\]|sla_breached|propose_resolution|in_progress"
@@ -88,7 +89,10 @@ def test_registration_finds_the_customer_and_opens_the_complaint(client, session
     login(client, "agent")
     found = client.get("/complaintview/customers?q=0000").get_json()["result"]
     assert [c["id"] for c in found] == [customer_id]  # by the phone's last digits
-    assert client.get("/complaintview/customers?q=张").get_json()["result"][0]["id"] == customer_id
+    # names are sealed: found whole (through the blind index), not by a part
+    assert client.get("/complaintview/customers?q=张伟").get_json()["result"][0]["id"] == customer_id
+    assert client.get("/complaintview/customers?q=zhang@example.cn").get_json()["result"][0][
+        "id"] == customer_id
     resp = client.post("/complaintview/add", data={
         "customer": str(customer_id), "channel": "phone", "category": "delay",
         "description": "Still waiting for my parcel", "urgency": "2"})
@@ -111,7 +115,7 @@ def test_registration_adds_a_customer_inline_or_loses_nothing(client, session):
         "new_name": "李娜", "new_phone": "13912345678", "channel": "web", "category": "delay",
         "description": "Where is it?"})
     assert resp.status_code == 302
-    customer = session.query(Customer).filter_by(name="李娜").one()
+    customer = session.query(Customer).filter_by(name_hash=name_index("李娜")).one()
     assert customer.complaints.one().description == "Where is it?"
 
 

@@ -5,15 +5,16 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 from marshmallow import validate
 
-from app.api.base import DomainInterface as SQLAInterface
 from app.api.base import DomainRestApi
 from app.api.errors import domain_errors
 from app.api.outlets import normalise_region
+from app.api.sealed import SealedInterface
 from app.api.visibility import VISIBLE_CUSTOMERS, current_actor
 from app.extensions import db
 from app.models import Customer
 from app.models.choices import CUSTOMER_KINDS, CUSTOMER_TIERS
 from app.security import REST_API_METHODS
+from app.services.customers import lookup_customers
 from app.services.errors import InvalidInput
 from app.services.privacy import rights
 from app.services.privacy.masking import masked_customer
@@ -45,13 +46,14 @@ class CustomerApi(DomainRestApi):
     class_permission_name = "Customer"
     # reveal is checked per customer and role, export and erase are the admin's (services)
     method_permission_name = {**REST_API_METHODS, "reveal": "read", "export": "read",
-                              "erase": "read"}
+                              "erase": "read", "lookup": "read"}
     base_filters = VISIBLE_CUSTOMERS
-    datamodel = SQLAInterface(Customer)
+    datamodel = SealedInterface(Customer)
     list_columns = show_columns = ["id", *FIELDS]
     add_columns = edit_columns = FIELDS
-    # filtering on personal fields by fragments would uncover masked values piece by piece
-    search_columns = ["kind", "province", "city", "tier"]
+    # name, phone and e-mail are sealed: searched by "equal to" on their blind index only
+    # (never by fragments, which would uncover masked values piece by piece)
+    search_columns = [f for f in FIELDS if f != "address"]
     order_columns = ["id", "province", "tier"]
     validators_columns = {
         "name": validate.Length(min=1, max=120),
@@ -110,3 +112,18 @@ class CustomerApi(DomainRestApi):
         customer = rights.erase(db.session, pk, current_actor(), reason_from_body(),
                                 address=request.remote_addr)
         return self.response(200, result={"id": customer.id, "erased": True})
+
+    @expose("/lookup", methods=["GET"])
+    @protect()
+    @safe
+    @domain_errors
+    def lookup(self):
+        """Customers with exactly this phone (any spelling; a +86 prefix is dropped) or
+        e-mail, found through the blind index (the table is never decrypted to search);
+        masked like every answer of this API."""
+        found = lookup_customers(db.session, phone=request.args.get("phone"),
+                                 email=request.args.get("email"))
+        rows = self.list_model_schema.dump(found, many=True)
+        for row in rows:
+            mask_row(row)
+        return self.response(200, count=len(found), ids=[c.id for c in found], result=rows)

@@ -112,7 +112,17 @@ KPI_QUERY = [
     {"in": "query", "name": "format", "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]}},
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+CUSTOMER = {"type": "object", "properties": {
+    "id": ID, "name": TEXT, "kind": TEXT, "tier": TEXT,
+    **{f: NULLABLE_TEXT for f in ("phone", "email", "address", "province", "city")}}}
 OPERATIONS = {
+    ("get", "/api/v1/customers/lookup"): {
+        "parameters": [{"in": "query", "name": "phone", "schema": TEXT,
+                        "description": "digits count; a +86 prefix is dropped"},
+                       {"in": "query", "name": "email", "schema": TEXT}],
+        "responses": answer("200", result(many(CUSTOMER), count={"type": "integer"},
+                                          ids=many(ID)))},
     ("get", "/api/v1/reports/kpis"): {"parameters": KPI_QUERY, "responses": {"200": {
         "description": "The figures, targets, previous period and groups (or a CSV/XLSX file)",
         "content": {"application/json": {"schema": {"type": "object", "properties": {

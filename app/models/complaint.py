@@ -14,7 +14,7 @@ from app.models.choices import (
     SERVICE_TYPES,
     STATUSES,
 )
-from app.models.types import UTCDateTime
+from app.models.types import Sealed, SealedText, UTCDateTime
 from app.timeutil import utcnow
 
 # "Check at the next pass": earlier than any pass (a complaint new or changed since).
@@ -212,11 +212,12 @@ class Notification(Model):
     complaint_id: Mapped[int | None] = mapped_column(
         ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(10), default="email")
-    recipient: Mapped[str] = mapped_column(String(255))
-    subject: Mapped[str] = mapped_column(String(200), default="")
-    body: Mapped[str] = mapped_column(Text)
+    # sealed at rest: a customer's mail carries their address and name
+    recipient: Mapped[str] = mapped_column(Sealed(255))
+    subject: Mapped[str] = mapped_column(Sealed(200), default="")
+    body: Mapped[str] = mapped_column(SealedText())
     # an HTML alternative and one text attachment (the monthly report's table and CSV)
-    html: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(SealedText())
     attachment_name: Mapped[str | None] = mapped_column(String(120))
     attachment: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")

@@ -221,6 +221,13 @@ def deliver_due(session: Session, config: dict, now=None, limit: int = 100) -> d
     return counts
 
 
+def _addressee(complaint: Complaint, note: Notification) -> str:
+    """Who a mail went to, for the timeline: "customer" rather than their address, which
+    is personal data and stays sealed in the outbox."""
+    customer = complaint.customer
+    return "customer" if customer and note.recipient == customer.email else note.recipient
+
+
 def _send_one(session: Session, config: dict, note: Notification, now, counts: dict) -> None:
     complaint = session.get(Complaint, note.complaint_id) if note.complaint_id else None
     note.claimed_by = note.claimed_until = None
@@ -235,7 +242,7 @@ def _send_one(session: Session, config: dict, note: Notification, now, counts: d
         counts["sent"] += 1
         if complaint:
             record_event(session, complaint, f"{note.channel}_sent", at=now,
-                         details={"to": note.recipient, "subject": note.subject})
+                         details={"to": _addressee(complaint, note), "subject": note.subject})
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
         note.last_error = f"{type(exc).__name__}: {exc}"[:500]
         if note.attempts >= len(BACKOFF_MINUTES):
@@ -247,7 +254,7 @@ def _send_one(session: Session, config: dict, note: Notification, now, counts: d
             counts["retrying"] += 1
         if complaint:
             record_event(session, complaint, f"{note.channel}_failed", at=now, details={
-                "to": note.recipient, "attempt": note.attempts, "error": note.last_error,
+                "to": _addressee(complaint, note), "attempt": note.attempts, "error": note.last_error,
                 "will_retry": note.status == "pending"})
     session.commit()
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Complaint, Customer
 from app.models.choices import OPEN_STATUSES
+from app.services.privacy.blind_index import phone_index
 
 # Seeds: register within 24 h of receipt.
 LATE_AFTER = timedelta(hours=24)
@@ -71,9 +72,9 @@ def find_duplicate(session: Session, fields: dict, now: datetime) -> int | None:
         query = query.where(Complaint.customer_id.is_(None))
     else:
         same = Complaint.customer_id == customer.id
-        if customer.phone:
+        if customer.phone:  # the same number, through the blind index (phones are sealed)
             same = or_(same, Complaint.customer_id.in_(
-                select(Customer.id).where(Customer.phone == customer.phone)))
+                select(Customer.id).where(Customer.phone_hash == phone_index(customer.phone))))
         query = query.where(same)
     waybill, description = fields.get("waybill_no"), fields.get("description") or ""
     for row in session.execute(query.order_by(Complaint.received_at, Complaint.id)):

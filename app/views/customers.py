@@ -1,9 +1,9 @@
 from flask import flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
+from app.api.sealed import SealedInterface
 from app.api.visibility import VISIBLE_CUSTOMERS
 from app.extensions import db
 from app.models import Customer
@@ -28,7 +28,7 @@ class CustomerView(DomainModelView):
     page has the reveal button for those who may use it. Personal data is corrected by an
     admin (the edit form shows it in full); a customer with complaints is never deleted."""
 
-    datamodel = SQLAInterface(Customer)
+    datamodel = SealedInterface(Customer)
     class_permission_name = "Customer"
     base_filters = VISIBLE_CUSTOMERS
     list_title = _("Customers")
@@ -37,8 +37,10 @@ class CustomerView(DomainModelView):
     edit_title = _("Edit customer")
     show_template = "customer_show.html"
     list_columns = ["name", "kind", "phone", "province", "city", "tier"]
-    # searching personal fields by fragments would uncover them piece by piece
-    search_columns = ["kind", "province", "city", "tier"]
+    # name, phone and e-mail are sealed: "equal to" on their blind index (never fragments,
+    # which would uncover masked values piece by piece), no sorting
+    search_columns = ["name", "kind", "phone", "email", "province", "city", "tier"]
+    order_columns = ["kind", "province", "city", "tier"]
     add_columns = edit_columns = [
         "name", "kind", "phone", "email", "address", "province", "city", "tier",
     ]

@@ -1,1 +1,2 @@
-"""Personal data: encryption at rest, masking, access log, the person's rights, the audit trail."""
+"""Customer privacy: personal data sealed at rest, masked on screen, the access log, the
+person's rights, the audit trail."""

@@ -40,6 +40,9 @@ COLLECTIONS = {"user": ("roles", "groups"), "role": ("permissions", "user"),
                "team": ("members",)}
 # bookkeeping that changes on its own (a sign-in, any save) and says nothing about a change
 IGNORED = {"updated_at", "changed_on", "changed_by_fk", "last_login", "login_count",
+           # blind index and sweep bookkeeping: derived, and the hashes would only
+           # help to guess the sealed values
+           "name_hash", "phone_hash", "email_hash", "phone_last4", "next_check_at",
            "fail_login_count"}
 SECRETS = {"password", "secret"}  # recorded as changed, never with their values
 HIDDEN = "***"
