@@ -126,7 +126,7 @@ def test_every_kind_of_value_is_shown_in_words(client, session, customer_id):
 
     team = session.execute(select(Team).where(Team.name == "Logistics Delivery")).scalar_one()
     team.calendar = {"workdays": [1, 2, 3]}
-    session.add(KnowledgeArticle(title="Cold parcels", body="Keep cold.",
+    session.add(KnowledgeArticle(title_en="Cold parcels", body_en="Keep cold.",
                                  categories=["delay", "damage"]))
     session.commit()
     login(client, "auditor")
