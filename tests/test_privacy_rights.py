@@ -292,3 +292,19 @@ def test_staff_notices_carry_masked_numbers_and_customer_mails_their_own(session
     staff = next(n for n in session.query(Notification) if n.recipient == "ops@example.com")
     assert PHONE not in staff.body and ID_NUMBER not in staff.body
     assert "139****5678" in staff.body
+
+
+def test_the_admins_edit_form_shows_the_data_in_full_and_is_logged_as_a_reveal(
+        client, session, person):
+    login(client, "agent")
+    refused = client.get(f"/customerview/edit/{person.id}")
+    assert refused.status_code == 302 and PHONE not in refused.get_data(as_text=True)
+    assert session.query(AccessLog).count() == 0
+    admin = client.application.test_client()
+    login(admin, "admin")
+    form = admin.get(f"/customerview/edit/{person.id}").get_data(as_text=True)
+    assert PHONE in form and EMAIL in form
+    row = session.query(AccessLog).one()
+    assert (row.action, row.customer_id, row.actor_name, row.fields) == (
+        "reveal", person.id, "admin", "name,phone,email,address")
+    assert "edit form" in row.reason

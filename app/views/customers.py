@@ -1,4 +1,4 @@
-from flask import flash, g, redirect, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
@@ -10,11 +10,13 @@ from app.models import Customer
 from app.models.choices import CUSTOMER_KINDS
 from app.services.access import actor_for
 from app.services.privacy import rights
+from app.services.privacy.access_log import record_access
 from app.services.privacy.masking import mask_address, mask_email, mask_name, mask_phone
 from app.views.base import DomainModelView, RelatedComplaintsView, vocabulary_label
 from app.views.fields import region_field
 
 PERSONAL = ("name", "phone", "email", "address")
+EDIT_FORM_REASON = "Opened the edit form to correct the customer's data"
 
 
 class CustomerComplaintsView(RelatedComplaintsView):
@@ -64,9 +66,17 @@ class CustomerView(DomainModelView):
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        if not actor_for(db.session, g.user).is_admin:
+        actor = actor_for(db.session, g.user)
+        if not actor.is_admin:
             flash(gettext("Only an admin corrects a customer's personal data"), "danger")
             return redirect(url_for("CustomerView.show", pk=pk))
+        customer = db.session.get(Customer, int(pk)) if str(pk).isdigit() else None
+        if request.method == "GET" and customer is not None:
+            # the form shows the values in full: that is a reveal, and it is logged as one
+            record_access(db.session, actor=actor, action="reveal", customer_id=customer.id,
+                          fields=PERSONAL, reason=EDIT_FORM_REASON,
+                          address=request.remote_addr)
+            db.session.commit()
         return super().edit(pk)
 
 
