@@ -96,34 +96,28 @@ def access_filters(args) -> Filters:
     return _common(args, Filters(customer=_integer(args, "customer", 1, MAX_ID), action=action))
 
 
-def _trail_query(f: Filters):
-    query = select(AuditRecord)
-    if f.entity:
-        query = query.where(AuditRecord.entity == f.entity)
-    if f.entity_id:
-        query = query.where(AuditRecord.entity_id == f.entity_id)
-    if f.actor:
-        query = query.where(AuditRecord.actor_name == f.actor)
+def _filtered(model, f: Filters, *equal):
+    """Records of `model` matching the filters both pages share (actor, period) and the
+    `(column, value)` pairs given, newest first; an empty value filters nothing."""
+    query = select(model)
+    for column, value in (*equal, (model.actor_name, f.actor)):
+        if value:
+            query = query.where(column == value)
     if f.since:
-        query = query.where(AuditRecord.at >= f.since)
+        query = query.where(model.at >= f.since)
     if f.until:
-        query = query.where(AuditRecord.at < f.until)
-    return query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+        query = query.where(model.at < f.until)
+    return query.order_by(model.at.desc(), model.id.desc())
+
+
+def _trail_query(f: Filters):
+    return _filtered(AuditRecord, f, (AuditRecord.entity, f.entity),
+                     (AuditRecord.entity_id, f.entity_id))
 
 
 def _access_query(f: Filters):
-    query = select(AccessLog)
-    if f.customer:
-        query = query.where(AccessLog.customer_id == f.customer)
-    if f.action:
-        query = query.where(AccessLog.action == f.action)
-    if f.actor:
-        query = query.where(AccessLog.actor_name == f.actor)
-    if f.since:
-        query = query.where(AccessLog.at >= f.since)
-    if f.until:
-        query = query.where(AccessLog.at < f.until)
-    return query.order_by(AccessLog.at.desc(), AccessLog.id.desc())
+    return _filtered(AccessLog, f, (AccessLog.customer_id, f.customer),
+                     (AccessLog.action, f.action))
 
 
 def _page(session: Session, query, f: Filters) -> tuple[int, list]:
