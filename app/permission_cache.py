@@ -6,11 +6,16 @@ grants. Here each process keeps every role's grants in memory, tagged with the v
 the `permission_stamp` row; the signed-in user is loaded with roles, groups and that
 version in one statement, and the grants are reloaded only when the version moved.
 
-Every ORM change to a role, permission, view/menu, grant or group bumps the version in
-the same transaction (a `before_flush` hook), so all processes see the change on their
-next request. Changes made with raw SQL must bump it too (`bump(session)`).
+The teams (names, leads and members) are kept the same way: membership decides what a
+user sees, and reading it on every request cost a statement (`access.actor_for`).
+
+Every ORM change to a role, permission, view/menu, grant, group or team, and a user's
+deletion, bumps the version in the same transaction (a `before_flush` hook), so all
+processes see the change on their next request. Changes made with raw SQL must bump it
+too (`bump(session)`).
 """
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -24,14 +29,23 @@ from flask_appbuilder.security.sqla.models import (
     ViewMenu,
     assoc_permissionview_role,
 )
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import PermissionStamp
+from app.models import PermissionStamp, Team, team_member
 
-WATCHED = (Role, Permission, ViewMenu, PermissionView, Group)
+WATCHED = (Role, Permission, ViewMenu, PermissionView, Group, Team)
+TEAM_KEYS = ("name", "lead_id", "lead", "members")  # what `access.actor_for` reads
 GRANTS_KEY, USERNAME_KEY = "parceldesk.grants", "parceldesk.username"
 _STAMP = select(PermissionStamp.version).where(PermissionStamp.id == 1)
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    id: int
+    name: str
+    lead_id: int | None
+    member_ids: frozenset
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class Grants:
     version: int | None
     by_role: dict[int, frozenset]  # role id -> {(permission, view/menu)}
     public: frozenset
+    teams: tuple[TeamEntry, ...] = ()
 
 
 class PermissionCache:
@@ -68,7 +83,7 @@ class PermissionCache:
             by_role.setdefault(role_id, set()).add((permission, view))
         public_id = session.execute(select(Role.id).where(Role.name == self.public_role)).scalar()
         return Grants(version, {k: frozenset(v) for k, v in by_role.items()},
-                      frozenset(by_role.get(public_id, ())))
+                      frozenset(by_role.get(public_id, ())), _load_teams(session))
 
     def request_grants(self, session: Session) -> Grants:
         """The grants for this request: the stamp is read once per request (or taken from
@@ -82,10 +97,7 @@ class PermissionCache:
 
     def load_user(self, session: Session, pk: int):
         """The user with roles, groups and their roles, and the stamp, in one statement."""
-        row = session.execute(
-            select(User, _STAMP.scalar_subquery())
-            .options(joinedload(User.roles), joinedload(User.groups).joinedload(Group.roles))
-            .where(User.id == pk)).unique().first()
+        row = session.execute(_user_statement(), {"user_id": pk}).unique().first()
         if row is None:
             return None
         user, version = row
@@ -104,6 +116,32 @@ class PermissionCache:
         return any(wanted in grants.by_role.get(role.id, ()) for role in roles)
 
 
+@functools.cache
+def _user_statement():
+    """Built once: the user with roles, groups and their roles, and the stamp."""
+    return (select(User, _STAMP.scalar_subquery())
+            .options(joinedload(User.roles), joinedload(User.groups).joinedload(Group.roles))
+            .where(User.id == bindparam("user_id")))
+
+
+def _load_teams(session: Session) -> tuple[TeamEntry, ...]:
+    members: dict[tuple, set] = {}
+    for team_id, name, lead_id, user_id in session.execute(
+            select(Team.id, Team.name, Team.lead_id, team_member.c.user_id)
+            .outerjoin(team_member, team_member.c.team_id == Team.id)):
+        ids = members.setdefault((team_id, name, lead_id), set())
+        if user_id is not None:
+            ids.add(user_id)
+    return tuple(TeamEntry(*key, frozenset(ids)) for key, ids in members.items())
+
+
+def request_teams() -> tuple[TeamEntry, ...] | None:
+    """The teams as cached for this request's grants; None outside a signed-in request."""
+    if has_request_context() and GRANTS_KEY in request.environ:
+        return request.environ[GRANTS_KEY].teams
+    return None
+
+
 def bump(session: Session) -> None:
     """Tell every process its cached grants are stale (in the caller's transaction)."""
     session.execute(update(PermissionStamp).where(PermissionStamp.id == 1)
@@ -112,6 +150,15 @@ def bump(session: Session) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _bump_on_change(session, flush_context, instances):
-    changed = (session.new, session.dirty, session.deleted)
-    if any(isinstance(obj, WATCHED) for objs in changed for obj in objs):
+    if (any(isinstance(obj, WATCHED) for objs in (session.new, session.deleted) for obj in objs)
+            or any(_changed(obj) for obj in session.dirty)
+            # a deleted user's memberships go with them (and SQLite may reuse the id)
+            or any(isinstance(obj, User) for obj in session.deleted)):
         bump(session)
+
+
+def _changed(obj) -> bool:
+    if isinstance(obj, Team):  # a complaint added to its team marks it dirty: not a change
+        state = inspect(obj)
+        return any(state.attrs[key].history.has_changes() for key in TEAM_KEYS)
+    return isinstance(obj, WATCHED)

@@ -114,7 +114,9 @@ def run(uri: str) -> None:
     print(f"CPU per request: {cpu / N * 1000:.2f} ms (wall {wall / N * 1000:.2f} ms)"
           + (" [under cProfile]" if profile else ""))
     if profile:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+        restrict = [r for r in (os.environ.get("BENCH_PROFILE_MATCH"),) if r]  # e.g. "/app/"
+        pstats.Stats(profile).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            *restrict, int(os.environ.get("BENCH_TOP", "35")))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The signed-in actor, and the filter that hides other teams' complaints from them."""
 
-from flask import g
+from flask import has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import select
 
@@ -9,14 +9,18 @@ from app.extensions import db
 from app.models import Complaint
 from app.services.access import actor_for
 
+ACTOR_KEY = "parceldesk.actor"
+
 
 def current_actor():
-    """The access.Actor of this request (computed once per request)."""
-    actor = getattr(g, "_parceldesk_actor", None)
+    """The access.Actor of this request, computed once per request (kept with the request:
+    `g` lives as long as the application context, which may span several requests)."""
     user = current_user()
+    if not has_request_context():
+        return actor_for(db.session, user)
+    actor = request.environ.get(ACTOR_KEY)
     if actor is None or actor.id != getattr(user, "id", None):
-        actor = actor_for(db.session, user)
-        g._parceldesk_actor = actor
+        actor = request.environ[ACTOR_KEY] = actor_for(db.session, user)
     return actor
 
 

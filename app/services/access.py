@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, Customer, Team, team_member
+from app.permission_cache import request_teams
 from app.services.errors import Forbidden
 
 SEE_ALL_ROLES = {"Admin", "Auditor", "Policy Editor"}
@@ -91,23 +92,33 @@ def actor_for(session: Session, user) -> Actor:
     if user is None or not getattr(user, "id", None):
         raise Forbidden(gettext("sign in first"))
     roles = {r.name for r in user.roles}
-    # One statement: the teams the user belongs to or leads, and the two teams named below.
-    member = team_member.c.user_id.is_not(None)
-    rows = session.execute(
-        select(Team.id, Team.name, Team.lead_id, member)
-        .outerjoin(team_member, (team_member.c.team_id == Team.id)
-                   & (team_member.c.user_id == user.id))
-        .where(member | (Team.lead_id == user.id)
-               | Team.name.in_((FOLLOW_UP_TEAM, MANAGEMENT_TEAM)))).all()
-    team_ids = {row.id for row in rows if row[3]}
-    led = {row.id for row in rows if row.lead_id == user.id}
+    rows = _team_rows(session, user.id)
+    team_ids = {row[0] for row in rows if row[3]}
+    led = {row[0] for row in rows if row[2] == user.id}
     if "Team Lead" in roles:
         led |= team_ids  # a Team Lead leads the teams they belong to
-    named = {row.name: row.id for row in rows}
+    named = {row[1]: row[0] for row in rows}
     follow_up, management = named.get(FOLLOW_UP_TEAM), named.get(MANAGEMENT_TEAM)
     return Actor(id=user.id, username=user.username, roles=roles, team_ids=team_ids | led,
                  lead_team_ids=led, follow_up=follow_up in team_ids,
                  manager=management is not None and management in led)
+
+
+def _team_rows(session: Session, user_id: int) -> list[tuple]:
+    """(id, name, lead id, is member) of the teams the user belongs to or leads, and of the
+    two teams named above: from the request's cached teams (see `permission_cache`), else
+    in one statement."""
+    named = (FOLLOW_UP_TEAM, MANAGEMENT_TEAM)
+    cached = request_teams()
+    if cached is not None:
+        return [(t.id, t.name, t.lead_id, user_id in t.member_ids) for t in cached
+                if user_id in t.member_ids or t.lead_id == user_id or t.name in named]
+    member = team_member.c.user_id.is_not(None)
+    return [tuple(row) for row in session.execute(
+        select(Team.id, Team.name, Team.lead_id, member)
+        .outerjoin(team_member, (team_member.c.team_id == Team.id)
+                   & (team_member.c.user_id == user_id))
+        .where(member | (Team.lead_id == user_id) | Team.name.in_(named)))]
 
 
 def follow_up_team_id(session: Session) -> int | None:

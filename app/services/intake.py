@@ -1,6 +1,7 @@
 """Registering a complaint: validate, number, decide by the rules, assign, record why."""
 
 import difflib
+import functools
 import logging
 from datetime import datetime, timedelta
 
@@ -119,11 +120,18 @@ def _outlet(session, p, data):
 def current_versions(session: Session) -> tuple[dict, int | None, tuple]:
     """What registration reads that others change, in one statement: the newest published
     rule-set versions, the text model in use and the `registered` mail template."""
-    shared = (active_model_id(), *template_columns("registered"))
-    rows = session.execute(select(RuleSetVersion.kind, func.max(RuleSetVersion.version), *shared)
-                           .group_by(RuleSetVersion.kind)).all()
-    model_id, *template = rows[0][2:] if rows else session.execute(select(*shared)).one()
+    by_kind, shared = _versions_statements()
+    rows = session.execute(by_kind).all()
+    model_id, *template = rows[0][2:] if rows else session.execute(shared).one()
     return {row[0]: row[1] for row in rows}, model_id, tuple(template)
+
+
+@functools.cache
+def _versions_statements():
+    """Built once: the versions by kind with the shared columns, and the shared alone."""
+    shared = (active_model_id(), *template_columns("registered"))
+    return (select(RuleSetVersion.kind, func.max(RuleSetVersion.version), *shared)
+            .group_by(RuleSetVersion.kind), select(*shared))
 
 
 def categorise(session: Session, fields: dict, model_id: int | None | bool = False) -> None:
@@ -208,10 +216,14 @@ def _set_unset_columns(complaint: Complaint) -> None:
     """Columns left unset (no value, no default) are NULL; said so, the ORM does not load
     them back after the INSERT when the answer reads them."""
     given = complaint.__dict__
-    for column in Complaint.__table__.columns:
-        if (column.key not in given and column.default is None
-                and column.server_default is None and not column.primary_key):
-            setattr(complaint, column.key, None)
+    for key in _NULLABLE_KEYS:
+        if key not in given:
+            setattr(complaint, key, None)
+
+
+_NULLABLE_KEYS = tuple(
+    column.key for column in Complaint.__table__.columns
+    if column.default is None and column.server_default is None and not column.primary_key)
 
 
 class Timeline:
@@ -258,9 +270,11 @@ def _record_decision(session, timeline, complaint, decision, error, actor_id, no
         **{k: getattr(complaint, k).isoformat() for k in
            ("first_response_due_at", "resolution_due_at", "callback_due_at")},
     }
-    session.add(Decision(complaint_id=complaint.id, at=now, stage="intake",
-                         versions=decision.versions, outcome=outcome,
-                         trace=decision.trace(), error=error))
+    # rows written as statements, not ORM objects: no second flush before the commit
+    session.execute(insert(Decision), [{
+        "complaint_id": complaint.id, "at": now, "stage": "intake",
+        "versions": decision.versions, "outcome": outcome, "trace": decision.trace(),
+        "error": error}])
     hits = [{"kind": result.kind, "rule": rule, "version": result.version,
              "complaint_id": complaint.id, "at": now}
             for result in decision.outcomes for rule in result.fired]

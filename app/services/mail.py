@@ -18,7 +18,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, MailTemplate, Notification, Webhook
@@ -89,9 +89,11 @@ def queue_customer_mail(session: Session, complaint: Complaint, key: str, *,
         if complaint.first_response_due_at else "-",
         **extra,
     }
-    session.add(Notification(complaint_id=complaint.id, channel="email", recipient=email,
-                             subject=render(subject, values), body=render(body, values),
-                             status="pending", next_attempt_at=utcnow()))
+    # a statement, not an ORM object: a registration then has nothing left to flush at commit
+    session.execute(insert(Notification), [{
+        "complaint_id": complaint.id, "channel": "email", "recipient": email,
+        "subject": render(subject, values), "body": render(body, values),
+        "status": "pending", "next_attempt_at": utcnow()}])
     return True
 
 

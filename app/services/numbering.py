@@ -1,8 +1,9 @@
 """Complaint numbers: TC + office date (yyyymmdd) + a five-digit daily sequence."""
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,15 +31,18 @@ def reserve_numbers(session: Session, moment: datetime, count: int = 1) -> list[
     commits, so a rolled-back registration leaves no gap.
     """
     day = office_day(moment)
-    insert = _UPSERT[session.get_bind().dialect.name]
-    statement = (
-        insert(ComplaintSequence).values(day=day, last=count)
-        .on_conflict_do_update(index_elements=[ComplaintSequence.day],
-                               set_={"last": ComplaintSequence.last + count})
-        .returning(ComplaintSequence.last)
-    )
-    last = session.execute(statement).scalar_one()
+    statement = _upsert_statement(session.get_bind().dialect.name)
+    last = session.execute(statement, {"day": day, "count": count, "step": count}).scalar_one()
     return [format_number(day, n) for n in range(last - count + 1, last + 1)]
+
+
+@functools.cache
+def _upsert_statement(dialect: str):
+    return (_UPSERT[dialect](ComplaintSequence)
+            .values(day=bindparam("day"), last=bindparam("count"))
+            .on_conflict_do_update(index_elements=[ComplaintSequence.day],
+                                   set_={"last": ComplaintSequence.last + bindparam("step")})
+            .returning(ComplaintSequence.last))
 
 
 def current_sequence(session: Session, day: str) -> int:

@@ -5,10 +5,11 @@ same parcel after a resolution is a repeat complaint instead (facts.earlier_comp
 """
 
 import difflib
+import functools
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, Customer
@@ -58,26 +59,40 @@ def similar(a: str, b: str) -> bool:
             and matcher.ratio() >= DUPLICATE_SIMILARITY)
 
 
+@functools.cache
+def _duplicate_query(kind: str):
+    """Built once per kind of registrant; the window and the customer are parameters."""
+    if kind == "anonymous":
+        same = Complaint.customer_id.is_(None)
+    else:
+        same = Complaint.customer_id == bindparam("customer_id")
+        if kind == "customer or phone":
+            same = or_(same, Complaint.customer_id.in_(
+                select(Customer.id).where(Customer.phone_hash == bindparam("phone_hash"))))
+    return (select(Complaint.id, Complaint.waybill_no, Complaint.description)
+            .where(Complaint.status.in_(OPEN_STATUSES), Complaint.duplicate_of_id.is_(None),
+                   Complaint.received_at >= bindparam("low"),
+                   Complaint.received_at <= bindparam("high"), same)
+            .order_by(Complaint.received_at, Complaint.id))
+
+
 def find_duplicate(session: Session, fields: dict, now: datetime) -> int | None:
     """The open complaint this one duplicates: received in the 72 h before it, from the
     same customer (or the same phone), anonymous ones among anonymous ones, about the
     same waybill or with a near-identical description. The earliest is the original."""
     received = fields["received_at"]
     customer = fields.get("customer")
-    query = select(Complaint.id, Complaint.waybill_no, Complaint.description).where(
-        Complaint.status.in_(OPEN_STATUSES), Complaint.duplicate_of_id.is_(None),
-        Complaint.received_at >= received - DUPLICATE_WINDOW,
-        Complaint.received_at <= max(received, now))
+    values = {"low": received - DUPLICATE_WINDOW, "high": max(received, now)}
     if customer is None:
-        query = query.where(Complaint.customer_id.is_(None))
+        query = _duplicate_query("anonymous")
+    elif customer.phone:  # the same number too, through the blind index (phones are sealed)
+        query = _duplicate_query("customer or phone")
+        values.update(customer_id=customer.id, phone_hash=phone_index(customer.phone))
     else:
-        same = Complaint.customer_id == customer.id
-        if customer.phone:  # the same number, through the blind index (phones are sealed)
-            same = or_(same, Complaint.customer_id.in_(
-                select(Customer.id).where(Customer.phone_hash == phone_index(customer.phone))))
-        query = query.where(same)
+        query = _duplicate_query("customer")
+        values.update(customer_id=customer.id)
     waybill, description = fields.get("waybill_no"), fields.get("description") or ""
-    for row in session.execute(query.order_by(Complaint.received_at, Complaint.id)):
+    for row in session.execute(query, values):
         if (waybill and row.waybill_no == waybill) or similar(row.description or "",
                                                               description):
             return row.id

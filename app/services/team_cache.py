@@ -5,11 +5,12 @@ once per set of published versions (a new version may name other teams) and kept
 process, then the team itself is loaded by id with its members in one statement.
 """
 
+import functools
 import threading
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import select
-from sqlalchemy.orm import Session, noload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import Team, team_member
@@ -36,20 +37,26 @@ def team_with_members(session: Session, versions: dict, name: str | None):
     `assignment.pick_assignee`, in one statement; (None, {}) when there is no such team.
     A team renamed or added since the map was read is found by name, the map read again."""
     team_id = team_ids(session, versions).get(name)
-    team, figures = _load(session, Team.id == team_id) if team_id is not None else (None, {})
+    team, figures = _load(session, "id", team_id) if team_id is not None else (None, {})
     if team is None or team.name != name:
         forget()
-        team, figures = _load(session, Team.name == name)
+        team, figures = _load(session, "name", name)
     return team, figures
 
 
-def _load(session: Session, condition):
+@functools.cache
+def _team_statement(key: str):
+    """Built once (building a statement costs more than running this one)."""
     last, load = member_figures(Team.id)
-    rows = session.execute(
-        select(Team, User, last, load).select_from(Team)
-        .outerjoin(team_member, team_member.c.team_id == Team.id)
-        .outerjoin(User, User.id == team_member.c.user_id)
-        .where(condition).options(noload(Team.members))).all()  # members: set below
+    return (select(Team, User, last, load).select_from(Team)
+            .outerjoin(team_member, team_member.c.team_id == Team.id)
+            .outerjoin(User, User.id == team_member.c.user_id)
+            .where(getattr(Team, key) == bindparam("key"))
+            .options(lazyload(Team.members)))  # members: set below, never loaded
+
+
+def _load(session: Session, key: str, value):
+    rows = session.execute(_team_statement(key), {"key": value}).all()
     if not rows:
         return None, {}
     team = rows[0][0]
