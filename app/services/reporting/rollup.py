@@ -11,7 +11,7 @@ are counted from the complaints. The 90th percentiles are the top of their step 
 computations, so the roll-up gives the same figures as the complaints do.
 """
 
-import json
+import itertools
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -148,16 +148,15 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def _p90s(groups: int, owners: list, flats: list) -> list:
+def _p90s(groups: int, owners: np.ndarray, histograms: tuple) -> list:
     """The nearest-rank 90th percentile (hours, top of its step) of each group's merged
-    histograms: `flats` are [step, count, ...] lists, `owners` the group of each."""
-    lengths = np.fromiter((len(f) // 2 for f in flats), dtype=np.int64, count=len(flats))
-    pairs = np.fromiter((x for f in flats for x in f), dtype=np.int64,
-                        count=int(lengths.sum()) * 2).reshape(-1, 2)
-    owner = np.repeat(np.asarray(owners, dtype=np.int64), lengths)
+    histograms: `histograms` = (pairs per row, [[step, count], ...] of all rows),
+    `owners` the group of each row."""
+    lengths, pairs = histograms
     out = [None] * groups
     if not len(pairs):
         return out
+    owner = np.repeat(owners, lengths)
     stride = int(pairs[:, 0].max()) + 1
     keys = owner * stride + pairs[:, 0]
     order = np.argsort(keys, kind="stable")
@@ -171,39 +170,58 @@ def _p90s(groups: int, owners: list, flats: list) -> list:
     return out
 
 
+def _numbers(texts: list[str], dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Stored JSON lists of numbers ("[1, 2.5]") read in one C pass, without building a
+    Python object per number: (count per list, all numbers)."""
+    inner = [t.strip()[1:-1].strip() for t in texts]
+    lengths = np.fromiter((t.count(",") + 1 if t else 0 for t in inner), dtype=np.int64,
+                          count=len(inner))
+    joined = ",".join(t for t in inner if t)
+    values = np.fromstring(joined, dtype=dtype, sep=",") if joined else np.zeros(0, dtype)
+    if len(values) != int(lengths.sum()):
+        raise ValueError("a KPI roll-up row holds something other than a list of numbers")
+    return lengths, values
+
+
+def _histograms(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    lengths, values = _numbers(texts, np.int64)
+    return lengths // 2, values.reshape(-1, 2)
+
+
+def _from_lists(flats: list[list]) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.asarray([len(f) // 2 for f in flats], dtype=np.int64)
+    values = np.fromiter(itertools.chain.from_iterable(flats), dtype=np.int64,
+                         count=int(lengths.sum()) * 2)
+    return lengths, values.reshape(-1, 2)
+
+
 def _rows(session: Session, scope, covered: set[str], dimension: str):
-    """The roll-up's rows for the covered days within `scope`, JSON decoded in one go."""
-    query = select(KpiDaily.day, KpiDaily.team_id, KpiDaily.assignee_id, KpiDaily.value,
-                   cast(KpiDaily.sums, Text), cast(KpiDaily.fr_hist, Text),
-                   cast(KpiDaily.h_hist, Text)).where(KpiDaily.day.in_(sorted(covered)),
-                                                      KpiDaily.dimension == dimension)
+    """The roll-up's rows for the covered days within `scope`: their keys (day, team,
+    assignee, value), sums (a row per key, in SUM_NAMES order) and both histograms."""
+    c = KpiDaily.__table__.c  # a Core statement: tens of thousands of plain rows
+    query = select(c.day, c.team_id, c.assignee_id, c.value, cast(c.sums, Text),
+                   cast(c.fr_hist, Text), cast(c.h_hist, Text)).where(
+        c.day.in_(sorted(covered)), c.dimension == dimension)
     if scope.teams is not None:
-        query = query.where(KpiDaily.team_id.in_(scope.teams or [-1]))
+        query = query.where(c.team_id.in_(scope.teams or [-1]))
     if scope.assignee is not None:
-        query = query.where(KpiDaily.assignee_id == scope.assignee)
-    rows = session.execute(query).all()
+        query = query.where(c.assignee_id == scope.assignee)
+    rows = session.connection().execute(query).all()
+    width = len(kpis.SUM_NAMES)
     if not rows:
-        return []
-    decoded = [json.loads("[" + ",".join(row[i] for row in rows) + "]") for i in (4, 5, 6)]
-    return [(*row[:4], *values) for row, *values in zip(rows, *decoded, strict=True)]
+        return [], np.zeros((0, width)), _from_lists([]), _from_lists([])
+    lengths, sums = _numbers([row[4] for row in rows], float)
+    if (lengths != width).any():
+        raise ValueError("a KPI roll-up row has sums of another length; run the kpi_rollup job")
+    return ([row[:4] for row in rows], sums.reshape(-1, width),
+            _histograms([row[5] for row in rows]), _histograms([row[6] for row in rows]))
 
 
 def compute(session: Session, scope, period: kpis.Period, now: datetime, covered: set[str],
             group, with_total=False) -> dict:
     """kpis.compute over the roll-up for the covered days, the complaints for the others."""
     dimension = group if group in DIMENSIONS else ""
-    index: dict = {}  # group key -> row of the merged arrays
-    owners, sums, fr, h = [], [], [], []
-
-    def add(key, part_sums: list, part_fr: list, part_h: list):
-        for k in ((key, kpis.TOTAL) if with_total else (key,)):
-            owners.append(index.setdefault(k, len(index)))
-            sums.append(part_sums)
-            fr.append(part_fr)
-            h.append(part_h)
-
-    for d, t, a, v, part_sums, part_fr, part_h in _rows(session, scope, covered, dimension):
-        add(_group_of(group, d, t, a, v), part_sums, part_fr, part_h)
+    keys, sums, fr, h = _rows(session, scope, covered, dimension)
     missing = [period.start + timedelta(days=i) for i in range(period.days)
                if (period.start + timedelta(days=i)).isoformat() not in covered]
     if missing:
@@ -211,14 +229,24 @@ def compute(session: Session, scope, period: kpis.Period, now: datetime, covered
         for start, end in _runs(missing):
             first, after = kpis.Period(start, end).bounds()
             ranges.append(and_(Complaint.received_at >= first, Complaint.received_at < after))
-        for (d, t, a, v), part in _raw_parts(session, and_(scope, or_(*ranges)), period, now,
-                                             dimension).items():
-            add(_group_of(group, d, t, a, v), [part["sums"].get(n, 0) for n in kpis.SUM_NAMES],
-                _flat(part["fr"]), _flat(part["h"]))
-    if not owners:
+        raw = _raw_parts(session, and_(scope, or_(*ranges)), period, now, dimension)
+        if raw:
+            keys = [*keys, *raw]
+            sums = np.vstack([sums, [[p["sums"].get(n, 0) for n in kpis.SUM_NAMES]
+                                     for p in raw.values()]])
+            fr = _joined(fr, _from_lists([_flat(p["fr"]) for p in raw.values()]))
+            h = _joined(h, _from_lists([_flat(p["h"]) for p in raw.values()]))
+    if not keys:
         return {}
+    index: dict = {}  # group key -> row of the merged arrays
+    owners = np.fromiter((index.setdefault(_group_of(group, *key), len(index)) for key in keys),
+                         dtype=np.int64, count=len(keys))
+    if with_total:  # every row counts once more, towards the total
+        owners = np.concatenate([owners, np.full(len(keys), index.setdefault(
+            kpis.TOTAL, len(index)), dtype=np.int64)])
+        sums, fr, h = np.vstack([sums, sums]), _joined(fr, fr), _joined(h, h)
     merged = np.zeros((len(index), len(kpis.SUM_NAMES)))
-    np.add.at(merged, np.asarray(owners), np.asarray(sums, dtype=float))
+    np.add.at(merged, owners, sums)
     p90_fr, p90_h = _p90s(len(index), owners, fr), _p90s(len(index), owners, h)
     out = {}
     for key, i in index.items():
@@ -227,3 +255,7 @@ def compute(session: Session, scope, period: kpis.Period, now: datetime, covered
             continue
         out[key] = kpis.kpis_from_sums({**row, "p90_fr": p90_fr[i], "p90_h": p90_h[i]})
     return out
+
+
+def _joined(a: tuple, b: tuple) -> tuple:
+    return np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
