@@ -19,8 +19,7 @@ def seeded_app(name: str, complaints: int, days: int, uri: str | None = None):
     from app import create_app
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    # one file per schema: a database seeded before a migration is never reused
-    path = CACHE / f"{name}-{_head()}.db"
+    path = cache_file(name)
     config = {"INSTANCE_PATH": str(CACHE), "ADMIN_PASSWORD": "bench",
               "DEMO_PASSWORD": "bench", "LOAD_DEMO_DATA": False,
               "MAIL_ENABLED": False, "WTF_CSRF_ENABLED": False,
@@ -46,6 +45,12 @@ def seeded_app(name: str, complaints: int, days: int, uri: str | None = None):
             db.engine.dispose()
         partial.rename(path)
     return create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+
+
+def cache_file(name: str) -> Path:
+    """The cached SQLite file of `name`: one per schema, so that a database seeded before
+    a migration is never reused."""
+    return CACHE / f"{name}-{_head()}.db"
 
 
 def _has_complaints(app) -> bool:

@@ -82,7 +82,7 @@ def run_next_check(uri_for):
     import shutil
     from datetime import timedelta
 
-    from common import CACHE, ROOT
+    from common import ROOT, cache_file
     from flask_migrate import upgrade
     from sqlalchemy import func, insert, select
 
@@ -94,11 +94,10 @@ def run_next_check(uri_for):
     uri = uri_for("next_check")
     name = f"open-{OPEN_N}"
     if uri is None:  # work on a copy of the cached database: the passes write to it
-        if not (CACHE / f"{name}.db").exists():
-            seeded_app(name, int(OPEN_N * 1.25), 1)
-        work = CACHE / f"{name}-next-check.db"
+        seeded_app(name, int(OPEN_N * 1.25), 1)  # seeds it unless cached
+        work = cache_file(f"{name}-next-check")
         if not (os.environ.get("BENCH_REUSE") and work.exists()):
-            shutil.copy(CACHE / f"{name}.db", work)
+            shutil.copy(cache_file(name), work)
         name += "-next-check"
     app = seeded_app(name, int(OPEN_N * 1.25), 1, uri=uri)
     with app.app_context():

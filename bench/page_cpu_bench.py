@@ -6,10 +6,14 @@ SQLite database of bench/queue_bench.py (`year-1000000.db`; migrate it to head f
 `DATABASE_URL=… flask --app run db upgrade`), and prints CPU and wall ms per request.
 
     BENCH_DATABASE_URL=sqlite:////path/to/year-1000000.db .venv/bin/python bench/page_cpu_bench.py
+
+BENCH_PROFILE=/work/team (a page) prints a cProfile top list of that page's requests.
 """
 
+import cProfile
 import logging
 import os
+import pstats
 import statistics
 import time
 
@@ -38,13 +42,22 @@ def main() -> None:
         assert response.status_code in (200, 302), response.status_code
         for page in PAGES:
             cpu, wall = [], []
+            profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") == page else None
             for i in range(ROUNDS + 3):
+                if profile and i == 3:
+                    profile.enable()
                 c0, w0 = time.process_time(), time.perf_counter()
                 response = client.get(page)
                 if i >= 3:
                     cpu.append((time.process_time() - c0) * 1000)
                     wall.append((time.perf_counter() - w0) * 1000)
                 assert response.status_code == 200, (page, response.status_code)
+            if profile:
+                profile.disable()
+                stats = pstats.Stats(profile).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
+                stats.print_stats(int(os.environ.get("BENCH_TOP", "40")))
+                if os.environ.get("BENCH_CALLERS"):  # e.g. "interface.py:458"
+                    stats.print_callers(os.environ["BENCH_CALLERS"])
             print(f"{user:6} GET {page:22} CPU median {statistics.median(cpu):6.1f} ms, "
                   f"mean {statistics.mean(cpu):6.1f} ms; wall median "
                   f"{statistics.median(wall):6.1f} ms")

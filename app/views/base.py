@@ -4,7 +4,6 @@ from flask import flash, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from app.api.visibility import VISIBLE
@@ -13,6 +12,7 @@ from app.models.choices import LEVELS, VOCABULARIES
 from app.security import MODEL_VIEW_METHODS
 from app.services.privacy.masking import mask_text
 from app.timeutil import to_office
+from app.views.capped_count import CappedCountInterface
 from app.views.labels import LABELS
 
 TIME_COLUMNS = (
@@ -79,7 +79,7 @@ class RelatedComplaintsView(DomainModelView):
     """Complaints listed under another record (a customer's history, a team's work);
     subclasses choose the columns. Visibility rules apply as in the main list."""
 
-    datamodel = SQLAInterface(Complaint)
+    datamodel = CappedCountInterface(Complaint)
     show_title = _("Complaint")
     class_permission_name = "Complaint"
     list_title = _("Complaints")

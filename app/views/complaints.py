@@ -1,7 +1,6 @@
 from flask import abort, current_app, flash, g, redirect, request, send_file, session, url_for
 from flask_appbuilder import action, expose, has_access
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -36,6 +35,7 @@ from app.services.screening import COMPLETENESS_LABELS
 from app.services.timeline import record_event
 from app.services.validation import whole_number
 from app.views.base import DomainModelView
+from app.views.capped_count import CappedCountInterface
 from app.views.complaint_page import screening_of, transfer_targets
 from app.views.fields import choice_field, optional_datetime_field, region_field
 from app.views.intelligence import page_language
@@ -104,7 +104,7 @@ def _attach_from_form(pk, actor):
 
 
 class ComplaintView(DomainModelView):
-    datamodel = SQLAInterface(Complaint)
+    datamodel = CappedCountInterface(Complaint)
     base_filters = VISIBLE + BEHIND_FIGURE
     list_template = "complaint_list.html"
     class_permission_name = "Complaint"

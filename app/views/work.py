@@ -47,6 +47,11 @@ def summary(text: str | None, limit: int = 60) -> str:
     return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
+def translated(labels: dict) -> dict:
+    """Labels translated once per page, not once per row they appear in."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def load_rows(session, actor) -> list[dict]:
     """Each member's open complaints, for the teams this person leads (admins: all)."""
     teams = {t.id: t for t in session.execute(select(Team)).scalars()}
@@ -94,8 +99,10 @@ class WorkView(BaseView):
             badges={c.id: badge(c, now) for c in items}, filters=filters, page=page,
             page_size=PAGE_SIZE, counts={k: queues.count_label(v) for k, v in counts.items()},
             leads=leads, load=load_rows(db.session, actor) if leads else [], members=members,
-            to_office=to_office, categories=CATEGORIES, channels=CHANNELS, levels=LEVELS,
-            statuses=STATUSES, summary=summary, display_name=display_name,
+            to_office=to_office, summary=summary, display_name=display_name,
+            **{name: translated(labels) for name, labels in (
+                ("categories", CATEGORIES), ("channels", CHANNELS), ("levels", LEVELS),
+                ("statuses", STATUSES))},
             team_label=team_label, csrf=generate_csrf(), title=QUEUE_TITLES[view])
 
     @expose("/<view>/bulk", methods=["POST"])
