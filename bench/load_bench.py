@@ -9,6 +9,11 @@ request kind and the ratios, and writes them to bench/RESULTS.md.
 
     .venv/bin/python bench/load_bench.py [--seconds 10] [--databases sqlite,postgresql]
         [--workers 2,4] [--clients 8,16,32] [--threads 1] [--complaints 20000]
+        [--mix register]
+
+`--mix register` drives registrations alone (every client registers), for the
+registration's own throughput against the bare INSERT; `--mix register=3,queue=1` any
+weights of the kinds.
 """
 
 import argparse
@@ -128,10 +133,22 @@ class BareClient:
         return request(self.port, "GET", "/rows")[0]
 
 
-def drive(client, clients: int, seconds: float) -> dict:
-    samples = {kind: [] for kind in MIX}
-    errors = {kind: 0 for kind in MIX}
-    kinds, weights = list(MIX), list(MIX.values())
+def parse_mix(text: str | None) -> dict:
+    if not text:
+        return dict(MIX)
+    mix = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind not in MIX:
+            raise SystemExit(f"--mix: unknown kind {kind!r} (one of {', '.join(MIX)})")
+        mix[kind] = int(weight or 1)
+    return mix
+
+
+def drive(client, clients: int, seconds: float, mix: dict) -> dict:
+    samples = {kind: [] for kind in mix}
+    errors = {kind: 0 for kind in mix}
+    kinds, weights = list(mix), list(mix.values())
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -159,7 +176,7 @@ def drive(client, clients: int, seconds: float) -> dict:
         t.join()
     elapsed = time.perf_counter() - started
     out = {}
-    for kind in MIX:
+    for kind in mix:
         values = samples[kind]
         out[kind] = {"rps": len(values) / elapsed, "errors": errors[kind],
                      "p50": percentile(values, 50) * 1000 if values else 0,
@@ -216,12 +233,12 @@ def latencies(r: dict) -> str:
     return f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}" if "p50" in r else ""
 
 
-def table(results, threads) -> str:
+def table(results, threads, mix) -> str:
     lines = [f"| database | workers{'×threads' if threads > 1 else ''} | clients | kind | "
              "ParcelDesk req/s | p50 / p95 / p99 ms | errors | bare req/s | p50 / p95 / p99 ms "
              "| errors | ratio |", "|" + "---|" * 11]
     for (database, workers, clients), (mine, bare) in results.items():
-        for kind in [*MIX, "all"]:
+        for kind in [*mix, "all"] if len(mix) > 1 else list(mix):
             a, b = mine[kind], bare[kind]
             ratio = f"{a['rps'] / b['rps'] * 100:.0f} %" if b["rps"] else "-"
             w = f"{workers}×{threads}" if threads > 1 else str(workers)
@@ -233,13 +250,15 @@ def table(results, threads) -> str:
 def record(text: str, args) -> None:
     path = ROOT / "bench" / "RESULTS.md"
     title = "## Load test (issue: scale and operations)" + (
-        f", {args.threads} threads per worker" if args.threads > 1 else "")
+        f", {args.threads} threads per worker" if args.threads > 1 else "") + (
+        f", mix {args.mix}" if args.mix else "")
     section = (f"{title}\n\nCommand: `.venv/bin/python bench/load_bench.py --seconds "
                f"{args.seconds} --databases {args.databases} --workers {args.workers} "
                f"--clients {args.clients} --threads {args.threads} --complaints "
-               f"{args.complaints}` (gunicorn, scheduler off; the client runs on the same "
-               "2-core machine; ratio = ParcelDesk's req/s as a share of the bare app's for "
-               "the same kind and round)\n\n" + text + "\n")
+               f"{args.complaints}{' --mix ' + args.mix if args.mix else ''}` (gunicorn, "
+               "scheduler off; the client runs on the same 2-core machine; ratio = "
+               "ParcelDesk's req/s as a share of the bare app's for the same kind and "
+               "round)\n\n" + text + "\n")
     current = path.read_text(encoding="utf-8")
     if title in current:
         current = re.sub(re.escape(title) + r"\n.*?(?=\n## |\Z)",
@@ -257,8 +276,11 @@ def main():
     parser.add_argument("--clients", default="8,16,32")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--complaints", type=int, default=20000)
+    parser.add_argument("--mix", default=None, help="kinds to drive: register, or weights "
+                        "such as register=3,queue=1 (default: the whole mix)")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
+    mix = parse_mix(args.mix)
     results = {}
     for database in args.databases.split(","):
         env, bare_env, customers, ids, cleanup = prepare(database, args.complaints)
@@ -269,11 +291,11 @@ def main():
                 try:
                     app_client = AppClient(app_server.port, customers, ids)
                     bare_client = BareClient(bare_server.port)
-                    drive(app_client, workers * 2, 2)  # warm every worker up, unrecorded
-                    drive(bare_client, workers * 2, 2)
+                    drive(app_client, workers * 2, 2, mix)  # warm every worker up, unrecorded
+                    drive(bare_client, workers * 2, 2, mix)
                     for clients in map(int, args.clients.split(",")):
-                        mine = drive(app_client, clients, args.seconds)
-                        bare = drive(bare_client, clients, args.seconds)
+                        mine = drive(app_client, clients, args.seconds, mix)
+                        bare = drive(bare_client, clients, args.seconds, mix)
                         results[(database, workers, clients)] = (mine, bare)
                         print(f"{database} workers={workers} clients={clients}: ParcelDesk "
                               f"{mine['all']['rps']:.1f} req/s ({mine['all']['errors']} errors),"
@@ -285,7 +307,7 @@ def main():
         finally:
             for fn in cleanup:
                 fn()
-    text = table(results, args.threads)
+    text = table(results, args.threads, mix)
     print(text)
     if not args.no_record:
         record(text, args)
