@@ -8,7 +8,7 @@ from flask_appbuilder import AppBuilder
 from sqlalchemy.exc import ArgumentError
 
 from app.api.input_checks import init_input_checks
-from app.database import configure_engine
+from app.database import configure_engine, refresh_statistics
 from app.extensions import db, migrate
 from app.forgery import exempt, init_forgery_protection
 from app.requestlog import init_request_log
@@ -35,6 +35,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).setdefault(
             "connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT"])
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.sqlite_writers import connection_class
+
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault(
+            "factory", connection_class(app.config["SQLITE_BUSY_TIMEOUT"]))
     try:
         db.init_app(app)
     except (ArgumentError, ImportError) as exc:  # a malformed URL, an unknown dialect or driver
@@ -43,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                           "postgresql+psycopg://user:password@host:5432/database") from None
     with app.app_context():
         configure_engine(db.engine, busy_timeout_seconds=app.config["SQLITE_BUSY_TIMEOUT"])
+        refresh_statistics(db.engine, only_if_missing=True)
     from app.audit import install as install_audit_trail
 
     install_audit_trail()

@@ -78,6 +78,17 @@ class JobScheduler:
         self.sync_jobs()
         self.scheduler.add_job(self.sync_jobs, "interval", seconds=60, id="sync-settings",
                                replace_existing=True, coalesce=True, max_instances=1)
+        self.scheduler.add_job(self.refresh_statistics, "interval", seconds=3600,
+                               id="database-statistics", replace_existing=True,
+                               coalesce=True, max_instances=1)
+
+    def refresh_statistics(self):
+        """The database's planner statistics follow the growing tables (SQLite)."""
+        from app.database import refresh_statistics
+        from app.extensions import db
+
+        with self.app.app_context():
+            refresh_statistics(db.engine)
 
     def _stand_down(self):
         if self.scheduler is not None:

@@ -121,13 +121,16 @@ class Complaint(Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_complaint_team_status", "team_id", "status"),
-        Index("ix_complaint_assignee_status", "assignee_id", "status"),
+        # level too: a member's open load (their open complaints' levels) from the index
+        Index("ix_complaint_assignee_status", "assignee_id", "status", "level"),
         Index("ix_complaint_status_received", "status", "received_at"),
         Index("ix_complaint_queue_team", "team_id", "is_open", "assignee_id", "next_due_at"),
         Index("ix_complaint_queue_assignee", "assignee_id", "is_open", "next_due_at"),
         Index("ix_complaint_queue_due", "is_open", "next_due_at"),
         Index("ix_complaint_next_check", "is_open", "next_check_at", "id"),
         Index("ix_complaint_customer_waybill", "customer_id", "waybill_no"),
+        # round robin: a member's last complaint from a team (registration reads it)
+        Index("ix_complaint_assignee_team", "assignee_id", "team_id", "id"),
         # the KPI figures of a period scan complaints received in it, per team
         Index("ix_complaint_team_received", "team_id", "received_at"),
     )

@@ -9,7 +9,7 @@ import functools
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.models import Complaint, Customer
@@ -61,16 +61,25 @@ def similar(a: str, b: str) -> bool:
 
 @functools.cache
 def _duplicate_query(kind: str):
-    """Built once per kind of registrant; the window and the customer are parameters."""
+    """Built once per kind of registrant; the window and the customer are parameters.
+
+    Shaped for SQLite's planner, which keeps no statistics here: the customer's ids are a
+    joined subquery (with statistics it drives the search by them), and "not a duplicate
+    itself" is no index condition (without, SQLite would walk the duplicate_of_id index,
+    where nearly every complaint is NULL); without statistics the search then stays within
+    the open complaints of the window."""
     if kind == "anonymous":
-        same = Complaint.customer_id.is_(None)
+        source, same = Complaint, Complaint.customer_id.is_(None)
     else:
-        same = Complaint.customer_id == bindparam("customer_id")
+        customers = Customer.id == bindparam("customer_id")
         if kind == "customer or phone":
-            same = or_(same, Complaint.customer_id.in_(
-                select(Customer.id).where(Customer.phone_hash == bindparam("phone_hash"))))
+            customers = or_(customers, Customer.phone_hash == bindparam("phone_hash"))
+        ids = select(Customer.id.label("id")).where(customers).subquery("same_customer")
+        source, same = ids.join(Complaint, Complaint.customer_id == ids.c.id), true()
     return (select(Complaint.id, Complaint.waybill_no, Complaint.description)
-            .where(Complaint.status.in_(OPEN_STATUSES), Complaint.duplicate_of_id.is_(None),
+            .select_from(source)
+            .where(Complaint.status.in_(OPEN_STATUSES),
+                   func.coalesce(Complaint.duplicate_of_id, 0) == 0,
                    Complaint.received_at >= bindparam("low"),
                    Complaint.received_at <= bindparam("high"), same)
             .order_by(Complaint.received_at, Complaint.id))
