@@ -28,6 +28,8 @@ def _writes(sql: str) -> bool:
 
 class QueuedWriterConnection(sqlite3.Connection):
     wait_seconds: float = 30.0
+    _lock_path: str | None = None  # set once connected (a failed connect has neither)
+    _writer_fd: int | None = None
 
     def __init__(self, database, *args, **kwargs):
         super().__init__(database, *args, **kwargs)

@@ -77,6 +77,7 @@ class SealedText(Sealed):
     """A sealed text of any length (mail bodies that name the customer)."""
 
     impl = Text
+    cache_ok = True  # SQLAlchemy asks each subclass: statements using it are cached too
 
     def __init__(self):
         TypeDecorator.__init__(self)
