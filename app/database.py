@@ -76,12 +76,20 @@ def refresh_statistics(engine: Engine, *, only_if_missing: bool = False) -> None
         return
     try:
         with engine.connect() as conn:
-            has = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
-            if only_if_missing and has:
+            if only_if_missing and _has_complaint_statistics(conn):
                 return
             conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
     except DBAPIError as exc:  # locked or read-only: the next start or hour tries again
         log.warning("SQLite statistics not refreshed: %s", exc.orig or exc)
+
+
+def _has_complaint_statistics(conn) -> bool:
+    """Statistics taken while the tables were empty (a new database) hold no row for the
+    complaints, the table they matter for."""
+    if not conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        return False
+    return conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_stat1 WHERE tbl = 'complaint'").first() is not None

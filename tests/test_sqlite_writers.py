@@ -102,3 +102,23 @@ def test_planner_statistics_are_taken_when_missing(app, backend):
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all()
     assert "team" in rows  # (empty tables get no row)
+
+
+def test_statistics_taken_on_an_empty_database_are_taken_again(app, backend, customer_id):
+    """A new database's first statistics know nothing of the complaints: once there are
+    some, the next start takes them again."""
+    from sqlalchemy import text
+
+    from app.database import refresh_statistics
+    from app.extensions import db
+    from app.services.intake import register_complaint
+
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps its own statistics")
+    refresh_statistics(db.engine)  # no complaints yet: no row for them
+    register_complaint(db.session, {"customer": customer_id, "channel": "web",
+                                    "category": "delay", "description": "late"})
+    refresh_statistics(db.engine, only_if_missing=True)
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all()
+    assert "complaint" in rows
