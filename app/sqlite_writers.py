@@ -41,6 +41,13 @@ class QueuedWriterConnection(sqlite3.Connection):
     def cursor(self, factory=None):
         return super().cursor(factory or QueuedWriterCursor)
 
+    # the connection's shortcuts make a cursor of the base class: go through ours
+    def execute(self, sql, parameters=()):
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):
+        return self.cursor().executemany(sql, seq_of_parameters)
+
     def take_writer_lock(self) -> None:
         if self._writer_fd is not None or self._lock_path is None:
             return
