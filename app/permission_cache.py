@@ -150,10 +150,10 @@ def bump(session: Session) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _bump_on_change(session, flush_context, instances):
-    if (any(isinstance(obj, WATCHED) for objs in (session.new, session.deleted) for obj in objs)
-            or any(_changed(obj) for obj in session.dirty)
-            # a deleted user's memberships go with them (and SQLite may reuse the id)
-            or any(isinstance(obj, User) for obj in session.deleted)):
+    # a deleted user's memberships go with them (and SQLite may reuse the id)
+    if (any(isinstance(obj, WATCHED) for obj in session.new)
+            or any(isinstance(obj, (*WATCHED, User)) for obj in session.deleted)
+            or any(_changed(obj) for obj in session.dirty)):
         bump(session)
 
 

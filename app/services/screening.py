@@ -63,11 +63,11 @@ def similar(a: str, b: str) -> bool:
 def _duplicate_query(kind: str):
     """Built once per kind of registrant; the window and the customer are parameters.
 
-    Shaped for SQLite's planner, which keeps no statistics here: the customer's ids are a
-    joined subquery (with statistics it drives the search by them), and "not a duplicate
-    itself" is no index condition (without, SQLite would walk the duplicate_of_id index,
-    where nearly every complaint is NULL); without statistics the search then stays within
-    the open complaints of the window."""
+    Shaped for SQLite's planner: the customer's ids are a joined subquery (with planner
+    statistics, `database.refresh_statistics`, it drives the search by them), and "not a
+    duplicate itself" is no index condition (as one, SQLite walked the duplicate_of_id
+    index, where nearly every complaint is NULL); before statistics exist the search stays
+    within the open complaints of the window."""
     if kind == "anonymous":
         source, same = Complaint, Complaint.customer_id.is_(None)
     else:
